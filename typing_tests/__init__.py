@@ -1,0 +1,1 @@
+"""Typing test corpus for Starlette/FastAPI background tasks, and the engine that runs it."""

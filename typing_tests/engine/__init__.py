@@ -1,0 +1,1 @@
+"""Batched, fail-closed engine: one checker run per configuration, verdicts per case."""

@@ -1,0 +1,30 @@
+"""Registry of supported checkers: one module each, behind the TypeChecker protocol."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from ..model import EngineError
+from .base import KINDS, TypeChecker
+from .mypy import Mypy
+from .pyright import Pyright
+
+CHECKERS: Mapping[str, TypeChecker] = {c.name: c for c in (Mypy(), Pyright())}
+
+
+def get(name: str) -> TypeChecker:
+    try:
+        return CHECKERS[name]
+    except KeyError:
+        raise EngineError(f"unknown checker {name!r}; known: {', '.join(CHECKERS)}") from None
+
+
+def _check_tables() -> None:
+    # A checker without a code for some kind would make that kind's expectations meaningless.
+    for checker in CHECKERS.values():
+        missing = set(KINDS) - set(checker.codes)
+        if missing:
+            raise EngineError(f"checker {checker.name} has no codes for kinds {sorted(missing)}")
+
+
+_check_tables()

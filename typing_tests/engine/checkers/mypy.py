@@ -1,0 +1,92 @@
+"""mypy: JSON output (`-O json`), module list from `--linecount-report`."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import cast
+
+from ..model import Diagnostic, EngineError, Severity
+from .base import Parsed, RunSpec
+
+_CALL = frozenset({"call-arg"})
+
+CODES: Mapping[str, frozenset[str]] = {
+    "arg-type": frozenset({"arg-type"}),
+    "missing-arg": _CALL,
+    "too-many-pos": _CALL,
+    "unknown-kw": _CALL,
+    "dup-arg": frozenset({"misc"}),
+    "kw-only-as-pos": _CALL,
+    "pos-only-as-kw": _CALL,
+    "not-callable": frozenset({"arg-type"}),
+    "func-collision": frozenset({"misc", "call-arg", "arg-type"}),
+    "assert-type": frozenset({"assert-type"}),
+    "assignment": frozenset({"assignment"}),
+    "attr": frozenset({"attr-defined"}),
+    "await": frozenset({"misc"}),
+}
+
+
+class Mypy:
+    name = "mypy"
+    executable = "mypy"
+    codes = CODES
+    import_codes = frozenset({"import-not-found", "import-untyped", "import"})
+    ok_exit_codes = frozenset({0, 1})
+
+    def command(self, exe: str, spec: RunSpec) -> list[str]:
+        config = spec.workdir / "mypy.ini"
+        # An empty config keeps the project's own [tool.mypy] (for the engine) out of the corpus run.
+        config.write_text("[mypy]\n", encoding="utf-8")
+        return [
+            exe,
+            "--config-file", str(config),
+            "--strict",
+            "--python-executable", str(spec.python),
+            "--python-version", spec.python_version,
+            "--cache-dir", str(spec.workdir / "cache"),
+            "--linecount-report", str(spec.workdir / "report"),
+            "--output", "json",
+            "--no-error-summary",
+            "--show-traceback",
+            *map(str, spec.files),
+        ]  # fmt: skip
+
+    def parse(self, stdout: str, stderr: str, spec: RunSpec) -> Parsed:
+        return Parsed(parse_json_lines(self.name, stdout, spec.root), _modules(spec.workdir / "report"))
+
+
+def parse_json_lines(checker: str, stdout: str, root: Path) -> tuple[Diagnostic, ...]:
+    """mypy's `-O json` prints one JSON object per line."""
+    found: list[Diagnostic] = []
+    for number, raw in enumerate(stdout.splitlines(), 1):
+        if not raw.strip():
+            continue
+        try:
+            item = cast(dict[str, object], json.loads(raw))
+            severity = str(item["severity"])
+            if severity not in ("error", "warning", "note"):
+                raise ValueError(severity)
+            found.append(
+                Diagnostic(
+                    path=str((root / str(item["file"])).resolve()),
+                    line=int(cast(int, item["line"])),
+                    column=int(cast(int, item["column"])) + 1,
+                    severity=cast(Severity, severity),
+                    code=str(item.get("code") or ""),
+                    message=str(item["message"]),
+                )
+            )
+        except (ValueError, KeyError, TypeError) as exc:
+            raise EngineError(f"{checker} printed something that is not its JSON output (stdout line {number}): {raw[:200]!r}") from exc
+    return tuple(found)
+
+
+def _modules(report: Path) -> frozenset[str]:
+    linecount = report / "linecount.txt"
+    if not linecount.is_file():
+        raise EngineError(f"mypy wrote no module report at {linecount}")
+    names = {line.split()[-1] for line in linecount.read_text(encoding="utf-8").splitlines()[1:] if line.strip()}
+    return frozenset(names)

@@ -1,0 +1,85 @@
+"""pyright: `--outputjson`, which also reports how many files it analysed."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import cast
+
+from ..model import Diagnostic, EngineError, Severity
+from .base import Parsed, RunSpec
+
+_CALL = frozenset({"reportCallIssue"})
+
+CODES: Mapping[str, frozenset[str]] = {
+    "arg-type": frozenset({"reportArgumentType"}),
+    "missing-arg": _CALL,
+    "too-many-pos": _CALL,
+    "unknown-kw": _CALL,
+    "dup-arg": _CALL,
+    "kw-only-as-pos": _CALL,
+    "pos-only-as-kw": _CALL,
+    "not-callable": frozenset({"reportArgumentType", "reportCallIssue"}),
+    "func-collision": _CALL,
+    "assert-type": frozenset({"reportAssertTypeFailure"}),
+    "assignment": frozenset({"reportAssignmentType"}),
+    "attr": frozenset({"reportAttributeAccessIssue"}),
+    "await": frozenset({"reportGeneralTypeIssues"}),
+}
+
+_SEVERITY: Mapping[str, Severity] = {"error": "error", "warning": "warning", "information": "note"}
+
+
+class Pyright:
+    name = "pyright"
+    executable = "pyright"
+    codes = CODES
+    import_codes = frozenset({"reportMissingImports", "reportMissingModuleSource"})
+    ok_exit_codes = frozenset({0, 1})
+
+    def command(self, exe: str, spec: RunSpec) -> list[str]:
+        config = spec.workdir / "pyrightconfig.json"
+        settings = {
+            "typeCheckingMode": "standard",
+            # Case files must not carry ignore comments; if one slips in, it must not hide an error.
+            "enableTypeIgnoreComments": False,
+            "reportUnnecessaryTypeIgnoreComment": "error",
+        }
+        config.write_text(json.dumps(settings, indent=2), encoding="utf-8")
+        return [
+            exe,
+            "--project", str(config),
+            "--pythonpath", str(spec.python),
+            "--pythonversion", spec.python_version,
+            "--outputjson",
+            *map(str, spec.files),
+        ]  # fmt: skip
+
+    def parse(self, stdout: str, stderr: str, spec: RunSpec) -> Parsed:
+        return parse_outputjson(self.name, stdout)
+
+
+def parse_outputjson(checker: str, stdout: str) -> Parsed:
+    """Shared by pyright and basedpyright, whose JSON is the same."""
+    try:
+        data = cast(dict[str, object], json.loads(stdout))
+        summary = cast(dict[str, object], data["summary"])
+        found: list[Diagnostic] = []
+        for raw in cast(list[dict[str, object]], data["generalDiagnostics"]):
+            start = cast(dict[str, dict[str, int]], raw["range"])["start"]
+            found.append(
+                Diagnostic(
+                    path=str(Path(str(raw["file"])).resolve()),
+                    line=int(start["line"]) + 1,
+                    column=int(start["character"]) + 1,
+                    severity=_SEVERITY[str(raw["severity"])],
+                    code=str(raw.get("rule") or ""),
+                    message=str(raw["message"]).splitlines()[0],
+                )
+            )
+        analyzed = int(cast(int, summary["filesAnalyzed"]))
+        version = str(data["version"])
+    except (ValueError, KeyError, TypeError) as exc:
+        raise EngineError(f"{checker} printed something that is not its JSON output: {stdout[:200]!r}") from exc
+    return Parsed(tuple(found), analyzed, f"{checker} {version}")

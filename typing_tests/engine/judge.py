@@ -1,0 +1,83 @@
+"""Compare one checker run with one case's claims, line by line and code by code."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from pathlib import Path
+
+from .checkers import TypeChecker
+from .model import Case, Diagnostic, Divergence, LineSpec, Outcome, RunResult, Verdict
+
+
+def expected_codes(spec: LineSpec, checker: TypeChecker) -> frozenset[str]:
+    """The codes that the truth of this line predicts for this checker."""
+    if checker.name in spec.explicit:
+        return spec.explicit[checker.name]
+    return frozenset(code for kind in spec.kinds for code in checker.codes[kind])
+
+
+def errors_by_line(result: RunResult, path: Path) -> dict[int, list[Diagnostic]]:
+    found: dict[int, list[Diagnostic]] = defaultdict(list)
+    wanted = str(path)
+    for diag in result.diagnostics:
+        if diag.severity == "error" and diag.path == wanted:
+            found[diag.line].append(diag)
+    return found
+
+
+def judge(
+    case: Case, checker: TypeChecker, result: RunResult, divergences: Mapping[str, Divergence], root: Path
+) -> Verdict:
+    key = result.key
+    if not case.applies_to(key.python_version):
+        return Verdict(case.id, key, Outcome.SKIP)
+    actual = errors_by_line(result, case.path)
+    problems: list[str] = []
+    used: list[str] = []
+    rel = _rel(case.path, root)
+    for line in sorted(set(actual) | set(case.lines)):
+        spec = case.lines.get(line, LineSpec())
+        truth = expected_codes(spec, checker)
+        known = [
+            divergences[d]
+            for d in spec.divergences
+            if checker.name in divergences[d].reports and key.target in divergences[d].targets
+        ]
+        expected = frozenset().union(*(d.reports[checker.name] for d in known)) if known else truth
+        diags = actual.get(line, [])
+        got = frozenset(d.code for d in diags)
+        if got == expected:
+            used.extend(d.id for d in known)
+            continue
+        if known and got == truth:
+            ids = ", ".join(d.id for d in known)
+            problems.append(
+                f"{rel}:{line} - {checker.name}: now reports the truth ({_codes(truth)}); "
+                f"known divergence [{ids}] no longer reproduces, so remove it for {checker.name}"
+            )
+            continue
+        want = f"expected {_codes(expected)}" + (f" (known divergence {[d.id for d in known]})" if known else "")
+        if not diags:
+            problems.append(f"{rel}:{line} - {checker.name}: {want}, got no error")
+            continue
+        for diag in diags:
+            note = "unexpected" if diag.code not in expected else "expected"
+            problems.append(f"{diag.render(checker.name, root)}  [{note}; {want}]")
+        problems.extend(f"{rel}:{line} - {checker.name}: missing expected {code}" for code in sorted(expected - got))
+    all_diags = tuple(d for line in sorted(actual) for d in actual[line])
+    if problems:
+        return Verdict(case.id, key, Outcome.FAIL, tuple(problems), tuple(used), all_diags)
+    outcome = Outcome.DIVERGENT if used else Outcome.PASS
+    return Verdict(case.id, key, outcome, (), tuple(dict.fromkeys(used)), all_diags)
+
+
+def _codes(codes: frozenset[str]) -> str:
+    return "+".join(sorted(codes)) if codes else "no error"
+
+
+def _rel(path: Path, root: Path) -> str:
+    try:
+        return str(path.relative_to(root))
+    except ValueError:
+        return str(path)

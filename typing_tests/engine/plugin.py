@@ -1,0 +1,143 @@
+"""pytest plugin: one item per case x checker x target x Python version, all fed by one batch.
+
+Enable with `-p typing_tests.engine.plugin` and name the checked environments with
+`--typing-target stubs=PYTHON --typing-target inline=PYTHON`.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from .corpus import load_corpus
+from .model import Case, EngineError, Outcome, RunKey
+from .runner import Plan, RunOutcome, parse_targets, run_plan
+
+CORPUS = Path(__file__).resolve().parent.parent
+_PLAN = pytest.StashKey["Batch"]()
+
+
+class Batch:
+    """Runs the whole plan the first time any item asks, then serves every item from memory."""
+
+    def __init__(self, plan: Plan) -> None:
+        self.plan = plan
+        self._lock = threading.Lock()
+        self._outcomes: dict[RunKey, RunOutcome] | None = None
+
+    def outcome(self, key: RunKey) -> RunOutcome:
+        with self._lock:
+            if self._outcomes is None:
+                self._outcomes = run_plan(self.plan)
+        return self._outcomes[key]
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("typing", "batched typing-test corpus")
+    group.addoption("--typing-target", action="append", default=[], metavar="NAME=PYTHON",
+                    help="a checked environment: stubs=... and/or inline=...")
+    group.addoption("--typing-checker", action="append", default=[], metavar="NAME",
+                    help="checker to run (repeatable; default mypy and pyright)")
+    group.addoption("--typing-python", action="append", default=[], metavar="X.Y",
+                    help="target Python version (repeatable; default 3.11)")
+    group.addoption("--typing-timeout", type=float, default=600.0, help="seconds per checker run")
+    group.addoption("--typing-workdir", default=".typing-cache", help="checker caches and configs")  # fmt: skip
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    targets = config.getoption("--typing-target")
+    if not targets:
+        raise pytest.UsageError("the typing plugin needs at least one --typing-target NAME=PYTHON")
+    try:
+        corpus = load_corpus(CORPUS)
+        plan = Plan(
+            corpus=corpus,
+            checkers=tuple(config.getoption("--typing-checker") or ("mypy", "pyright")),
+            targets=parse_targets(targets),
+            python_versions=tuple(config.getoption("--typing-python") or ("3.11",)),
+            workroot=Path(config.getoption("--typing-workdir")).absolute(),
+            timeout=config.getoption("--typing-timeout"),
+        )
+    except EngineError as exc:
+        raise pytest.UsageError(str(exc)) from exc
+    config.stash[_PLAN] = Batch(plan)
+
+
+def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
+    batch = parent.config.stash[_PLAN]
+    if file_path.resolve() == (CORPUS / "divergences.toml"):
+        return RunsFile.from_parent(parent, path=file_path)
+    for case in batch.plan.corpus.cases:
+        if case.path == file_path.resolve():
+            return CaseFile.from_parent(parent, path=file_path, case=case)
+    return None
+
+
+class CaseFailure(Exception):
+    pass
+
+
+class _BatchItem(pytest.Item):
+    """An item that reads one run of the shared batch."""
+
+    def __init__(self, *, key: RunKey, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]  # pytest's from_parent forwards these
+        self.key = key
+
+    def outcome(self) -> RunOutcome:
+        return self.config.stash[_PLAN].outcome(self.key)
+
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: object = None) -> str:
+        if isinstance(excinfo.value, CaseFailure):
+            return str(excinfo.value)
+        return str(super().repr_failure(excinfo))
+
+
+class CaseFile(pytest.File):
+    def __init__(self, *, case: Case, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.case = case
+
+    def collect(self) -> Iterator[pytest.Item]:
+        for key in self.config.stash[_PLAN].plan.keys():
+            yield CaseItem.from_parent(self, name=str(key), key=key, case=self.case)
+
+
+class CaseItem(_BatchItem):
+    def __init__(self, *, case: Case, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.case = case
+
+    def runtest(self) -> None:
+        outcome = self.outcome()
+        if outcome.error is not None:
+            raise CaseFailure(f"{self.key}: the checker run failed, so no verdict is trusted:\n{outcome.error}")
+        verdict = outcome.verdicts[self.case.id]
+        if verdict.outcome is Outcome.SKIP:
+            pytest.skip(f"{self.case.id} needs Python >= {self.case.min_python}")
+        if verdict.outcome is Outcome.FAIL:
+            raise CaseFailure(f"{self.case.claim}\n" + "\n".join(verdict.problems))
+
+    def reportinfo(self) -> tuple[Path, int, str]:
+        return self.path, 0, f"{self.case.id}[{self.key}]"
+
+
+class RunsFile(pytest.File):
+    """Health of each batched run: resolution proven, every file analysed, no crash."""
+
+    def collect(self) -> Iterator[pytest.Item]:
+        for key in self.config.stash[_PLAN].plan.keys():
+            yield RunItem.from_parent(self, name=f"run[{key}]", key=key)
+
+
+class RunItem(_BatchItem):
+    def runtest(self) -> None:
+        error = self.outcome().error
+        if error is not None:
+            raise CaseFailure(error)
+
+    def reportinfo(self) -> tuple[Path, int, str]:
+        return self.path, 0, f"run[{self.key}]"
