@@ -1,0 +1,119 @@
+"""Every job is a session. Versions come from requirements/constraints.txt, except in `latest`."""
+
+from __future__ import annotations
+
+import sys
+import tomllib
+from pathlib import Path
+
+import nox
+
+ROOT = Path(__file__).parent
+CONSTRAINTS = ("-c", str(ROOT / "requirements" / "constraints.txt"))
+STUBS = sorted(p for p in (ROOT / "stubs").iterdir() if (p / "pyproject.toml").is_file())
+STUB_DISTS = [tomllib.loads((p / "pyproject.toml").read_text())["project"]["name"] for p in STUBS]
+RUNTIME = ("starlette", "fastapi")
+CHECKERS = ("mypy", "pyright")
+CHECKER_PACKAGES = {"mypy": "mypy", "pyright": "pyright[nodejs]"}
+TARGETS = ("stubs", "inline")
+UV = (sys.executable, "-m", "uv")  # nox's own uv, whether or not it is on PATH
+
+nox.options.default_venv_backend = "uv"
+nox.options.reuse_venv = "yes"
+nox.options.error_on_missing_interpreters = True
+nox.options.sessions = ["matrix"]
+
+
+def checked_env(session: nox.Session, target: str, *, pinned: bool = True) -> str:
+    """A separate environment for the checkers to look at: runtime packages, plus our stubs for `stubs`."""
+    env = ROOT / ".nox" / ("_checked-" + target + ("" if pinned else "-latest"))
+    python = env / "bin" / "python"
+    if not python.exists():
+        session.run(*UV, "venv", "--quiet", "--python", sys.executable, str(env), external=True)
+    pins = CONSTRAINTS if pinned else ("--upgrade",)
+    args = [*UV, "pip", "install", "--quiet", "--python", str(python), *pins, *RUNTIME]
+    if target == "stubs":
+        args += [*(str(p) for p in STUBS), *(f"--reinstall-package={d}" for d in STUB_DISTS)]
+    else:
+        session.run(*UV, "pip", "uninstall", "--quiet", "--python", str(python), *STUB_DISTS, external=True)
+    session.run(*args, external=True)
+    return str(python)
+
+
+def install(session: nox.Session, *packages: str, pinned: bool = True) -> None:
+    session.install(*(CONSTRAINTS if pinned else ()), *packages)
+
+
+@nox.session(tags=["ci"])
+@nox.parametrize("target", TARGETS)
+@nox.parametrize("checker", CHECKERS)
+def typing(session: nox.Session, checker: str, target: str) -> None:
+    """The .py corpus under one checker and one target, as pytest items."""
+    install(session, "-e", ".", CHECKER_PACKAGES[checker])
+    python = checked_env(session, target)
+    session.run(
+        "pytest", "-p", "typing_tests.engine.plugin", "typing_tests",
+        f"--typing-checker={checker}", f"--typing-target={target}={python}", *session.posargs,
+    )  # fmt: skip
+
+
+@nox.session
+def matrix(session: nox.Session) -> None:
+    """The main job: every checker over both targets at once, printed as a case x checker matrix."""
+    install(session, "-e", ".", *CHECKER_PACKAGES.values())
+    targets = [f"--target={t}={checked_env(session, t)}" for t in TARGETS]
+    session.run("python", "-m", "typing_tests.engine", *targets, *(f"--checker={c}" for c in CHECKERS), *session.posargs)
+
+
+@nox.session(tags=["ci"])
+def yaml(session: nox.Session) -> None:
+    """pytest-mypy-plugins cases: exact mypy messages and reveal_type of the stub signatures."""
+    install(session, "pytest-mypy-plugins", "mypy", *RUNTIME, *(str(p) for p in STUBS))
+    session.run("pytest", "typing_tests/yaml", "--mypy-ini-file=typing_tests/yaml/mypy.ini", "-p", "no:cacheprovider", *session.posargs)
+
+
+@nox.session(tags=["ci"])
+def stubtest(session: nox.Session) -> None:
+    """stubtest proves the stubs match the pinned starlette/fastapi at runtime."""
+    install(session, "mypy", *RUNTIME, *(str(p) for p in STUBS))
+    modules: list[str] = []
+    allowlists: list[str] = []
+    for stub in STUBS:
+        meta = tomllib.loads((stub / "METADATA.toml").read_text())
+        modules += meta["tool"]["stubtest"]["modules"]
+        allowlists += ["--allowlist", str(stub / "@tests" / "stubtest_allowlist.txt")]
+    session.run("python", "-m", "mypy.stubtest", *modules, *allowlists, "--strict-type-check-only")
+
+
+@nox.session(tags=["ci"])
+def tests(session: nox.Session) -> None:
+    """Unit tests of the engine, including fault injection and the mutated-stub proof."""
+    install(session, "-e", ".", *CHECKER_PACKAGES.values(), *RUNTIME)
+    session.run("pytest", "tests", *session.posargs)
+
+
+@nox.session(tags=["ci"])
+def lint(session: nox.Session) -> None:
+    """ruff (with PYI on the stubs), the engine under mypy/pyright strict, the stubs under both too."""
+    install(session, "-e", ".", "ruff", "mypy", "pyright[nodejs]", "nox", *RUNTIME)
+    session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")
+    session.run("mypy")
+    session.run("pyright")
+    stub_files = [str(f) for p in STUBS for f in sorted(p.glob("*-stubs/*.pyi"))]
+    for stub in stub_files:  # one at a time: every stub module is named background
+        session.run("mypy", "--strict", "--config-file=stubs/mypy.ini", stub)
+    session.run("pyright", "-p", "stubs/pyrightconfig.json", *stub_files)
+
+
+@nox.session
+def latest(session: nox.Session) -> None:
+    """The corpus under the newest released checkers and runtime: shows what drifts from the pins."""
+    install(session, "-e", ".", *CHECKER_PACKAGES.values(), pinned=False)
+    session.run(*UV, "pip", "list", "--python", sys.executable, external=True)
+    targets = [f"--target={t}={checked_env(session, t, pinned=False)}" for t in TARGETS]
+    session.run(*UV, "pip", "list", "--python", targets[0].split("=", 2)[2], external=True)
+    session.run(
+        "python", "-m", "typing_tests.engine", *targets, *(f"--checker={c}" for c in CHECKERS),
+        "--workdir=.typing-cache/latest", *session.posargs,
+    )  # fmt: skip
