@@ -23,10 +23,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=600.0)
     parser.add_argument("--workdir", default=".typing-cache")
     parser.add_argument("--corpus", type=Path, default=CORPUS)
+    parser.add_argument("--select", metavar="GLOB", help="only cases whose path below cases/ matches, e.g. 'sync/*'")
     args = parser.parse_args(argv)
     try:
         plan = Plan(
-            corpus=load_corpus(args.corpus),
+            corpus=load_corpus(args.corpus, args.select),
             checkers=tuple(args.checker or ("mypy", "pyright")),
             targets=parse_targets(args.target),
             python_versions=tuple(args.python or ("3.11",)),

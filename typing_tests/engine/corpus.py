@@ -30,20 +30,27 @@ class Corpus:
     divergences: Mapping[str, Divergence]
 
 
-def load_corpus(root: Path) -> Corpus:
+def load_corpus(root: Path, select: str | None = None) -> Corpus:
+    """Load every case, or with `select` (a glob on paths below cases/) only the matching ones."""
     cases_dir = root / "cases"
     divergences = load_divergences(root / "divergences.toml")
-    cases = load_cases(cases_dir, divergences)
+    cases = load_cases(cases_dir, divergences, select)
+    if select is not None:
+        return Corpus(root, cases, divergences)
     used = {d for case in cases for spec in case.lines.values() for d in spec.divergences}
     for unused in sorted(set(divergences) - used):
         raise EngineError(f"divergence [{unused}] is not named by any case line; remove it", path=root / "divergences.toml")
     return Corpus(root, cases, divergences)
 
 
-def load_cases(cases_dir: Path, divergences: Mapping[str, Divergence]) -> tuple[Case, ...]:
+def load_cases(
+    cases_dir: Path, divergences: Mapping[str, Divergence], select: str | None = None
+) -> tuple[Case, ...]:
     if not cases_dir.is_dir():
         raise EngineError("the corpus has no cases/ folder", path=cases_dir)
     paths = sorted(p for p in cases_dir.rglob("*.py") if "__pycache__" not in p.parts)
+    if select is not None:
+        paths = [p for p in paths if p.relative_to(cases_dir).match(select)]
     if not paths:
         raise EngineError("the corpus is empty: no check_*.py case files", path=cases_dir)
     seen: dict[str, Path] = {}
