@@ -62,14 +62,23 @@ def matrix(session: nox.Session) -> None:
     """The main job: every checker over both targets at once, printed as a case x checker matrix."""
     install(session, "-e", ".", *CHECKER_PACKAGES.values())
     targets = [f"--target={t}={checked_env(session, t)}" for t in TARGETS]
-    session.run("python", "-m", "typing_tests.engine", *targets, *(f"--checker={c}" for c in CHECKERS), *session.posargs)
+    session.run(
+        "python", "-m", "typing_tests.engine", *targets, *(f"--checker={c}" for c in CHECKERS), *session.posargs
+    )
 
 
 @nox.session(tags=["ci"])
 def yaml(session: nox.Session) -> None:
     """pytest-mypy-plugins cases: exact mypy messages and reveal_type of the stub signatures."""
     install(session, "pytest-mypy-plugins", "mypy", *RUNTIME, *(str(p) for p in STUBS))
-    session.run("pytest", "typing_tests/yaml", "--mypy-ini-file=typing_tests/yaml/mypy.ini", "-p", "no:cacheprovider", *session.posargs)
+    session.run(
+        "pytest",
+        "typing_tests/yaml",
+        "--mypy-ini-file=typing_tests/yaml/mypy.ini",
+        "-p",
+        "no:cacheprovider",
+        *session.posargs,
+    )
 
 
 @nox.session(tags=["ci"])

@@ -53,7 +53,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def render_matrix(plan: Plan, outcomes: Mapping[RunKey, RunOutcome]) -> str:
-    keys = plan.keys()
+    keys = plan.run_keys()
     header = ["case", *(str(k) for k in keys)]
     rows: list[list[str]] = []
     for case in plan.corpus.cases:
@@ -68,7 +68,7 @@ def render_matrix(plan: Plan, outcomes: Mapping[RunKey, RunOutcome]) -> str:
     failures = [
         f"{p}" for key in keys for v in outcomes[key].verdicts.values() if v.outcome is Outcome.FAIL for p in v.problems
     ]
-    return "\n".join(lines + ([""] + failures if failures else []))
+    return "\n".join([*lines, *([""] if failures else []), *failures])
 
 
 if __name__ == "__main__":

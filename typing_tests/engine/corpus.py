@@ -39,13 +39,13 @@ def load_corpus(root: Path, select: str | None = None) -> Corpus:
         return Corpus(root, cases, divergences)
     used = {d for case in cases for spec in case.lines.values() for d in spec.divergences}
     for unused in sorted(set(divergences) - used):
-        raise EngineError(f"divergence [{unused}] is not named by any case line; remove it", path=root / "divergences.toml")
+        raise EngineError(
+            f"divergence [{unused}] is not named by any case line; remove it", path=root / "divergences.toml"
+        )
     return Corpus(root, cases, divergences)
 
 
-def load_cases(
-    cases_dir: Path, divergences: Mapping[str, Divergence], select: str | None = None
-) -> tuple[Case, ...]:
+def load_cases(cases_dir: Path, divergences: Mapping[str, Divergence], select: str | None = None) -> tuple[Case, ...]:
     if not cases_dir.is_dir():
         raise EngineError("the corpus has no cases/ folder", path=cases_dir)
     paths = sorted(p for p in cases_dir.rglob("*.py") if "__pycache__" not in p.parts)
@@ -104,7 +104,9 @@ def _markers(path: Path, source: str, divergences: Mapping[str, Divergence]) -> 
             code_lines.update(range(tok.start[0], tok.end[0] + 1))
     for line, text in comments:
         if _FORBIDDEN.search(text):
-            raise EngineError("checker ignore comments are not allowed in cases; state the claim with `# E:`", path=path, line=line)
+            raise EngineError(
+                "checker ignore comments are not allowed in cases; state the claim with `# E:`", path=path, line=line
+            )
         segments = [s.strip() for s in text.split("#") if s.strip()]
         parsed = [(segment, _MARKER.match(segment)) for segment in segments]
         markers = [m for _, m in parsed if m is not None and m.group("name") in _MARKER_NAMES]
@@ -133,7 +135,9 @@ def _line_spec(path: Path, line: int, markers: list[re.Match[str]], divergences:
         for term in terms:
             if marker.group("name") == "diverge":
                 if term not in divergences:
-                    raise EngineError(f"unknown divergence {term!r}; declare it in divergences.toml", path=path, line=line)
+                    raise EngineError(
+                        f"unknown divergence {term!r}; declare it in divergences.toml", path=path, line=line
+                    )
                 diverge.append(term)
             elif term in KINDS:
                 kinds.add(term)
@@ -166,7 +170,9 @@ def load_divergences(path: Path) -> dict[str, Divergence]:
         parsed: dict[str, frozenset[str]] = {}
         for checker, codes in cast(dict[str, object], reports).items():
             if checker not in CHECKERS or not isinstance(codes, list):
-                raise EngineError(f"[{ident}] reports: {checker!r} is not a known checker with a list of codes", path=path)
+                raise EngineError(
+                    f"[{ident}] reports: {checker!r} is not a known checker with a list of codes", path=path
+                )
             parsed[checker] = frozenset(str(c) for c in cast(list[object], codes))
         targets = entry.get("targets", sorted(TARGETS))
         if not isinstance(targets, list) or not set(cast(list[object], targets)) <= TARGETS:

@@ -44,7 +44,7 @@ def judge(
             for d in spec.divergences
             if checker.name in divergences[d].reports and key.target in divergences[d].targets
         ]
-        expected = frozenset().union(*(d.reports[checker.name] for d in known)) if known else truth
+        expected = frozenset[str]().union(*(d.reports[checker.name] for d in known)) if known else truth
         diags = actual.get(line, [])
         got = frozenset(d.code for d in diags)
         if got == expected:

@@ -35,12 +35,9 @@ class Diagnostic:
     message: str
 
     def render(self, checker: str, root: Path | None = None) -> str:
-        path = self.path
-        if root is not None:
-            try:
-                path = str(Path(path).relative_to(root))
-            except ValueError:
-                pass
+        path = Path(self.path)
+        if root is not None and path.is_relative_to(root):
+            path = path.relative_to(root)
         return f"{path}:{self.line} - {checker}: {self.code or '-'} {self.message}"
 
 

@@ -37,12 +37,27 @@ class Batch:
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("typing", "batched typing-test corpus")
-    group.addoption("--typing-target", action="append", default=[], metavar="NAME=PYTHON",
-                    help="a checked environment: stubs=... and/or inline=...")
-    group.addoption("--typing-checker", action="append", default=[], metavar="NAME",
-                    help="checker to run (repeatable; default mypy and pyright)")
-    group.addoption("--typing-python", action="append", default=[], metavar="X.Y",
-                    help="target Python version (repeatable; default 3.11)")
+    group.addoption(
+        "--typing-target",
+        action="append",
+        default=[],
+        metavar="NAME=PYTHON",
+        help="a checked environment: stubs=... and/or inline=...",
+    )
+    group.addoption(
+        "--typing-checker",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="checker to run (repeatable; default mypy and pyright)",
+    )
+    group.addoption(
+        "--typing-python",
+        action="append",
+        default=[],
+        metavar="X.Y",
+        help="target Python version (repeatable; default 3.11)",
+    )
     group.addoption("--typing-timeout", type=float, default=600.0, help="seconds per checker run")
     group.addoption("--typing-workdir", default=".typing-cache", help="checker caches and configs")  # fmt: skip
 
@@ -58,8 +73,8 @@ def pytest_configure(config: pytest.Config) -> None:
             checkers=tuple(config.getoption("--typing-checker") or ("mypy", "pyright")),
             targets=parse_targets(targets),
             python_versions=tuple(config.getoption("--typing-python") or ("3.11",)),
-            workroot=Path(config.getoption("--typing-workdir")).absolute(),
-            timeout=config.getoption("--typing-timeout"),
+            workroot=Path(str(config.getoption("--typing-workdir"))).absolute(),
+            timeout=float(str(config.getoption("--typing-timeout"))),
         )
     except EngineError as exc:
         raise pytest.UsageError(str(exc)) from exc
@@ -69,10 +84,14 @@ def pytest_configure(config: pytest.Config) -> None:
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
     batch = parent.config.stash[_PLAN]
     if file_path.resolve() == (CORPUS / "divergences.toml"):
-        return RunsFile.from_parent(parent, path=file_path)
+        return RunsFile.from_parent(  # pyright: ignore[reportUnknownMemberType]  # pytest types **kw loosely
+            parent, path=file_path
+        )
     for case in batch.plan.corpus.cases:
         if case.path == file_path.resolve():
-            return CaseFile.from_parent(parent, path=file_path, case=case)
+            return CaseFile.from_parent(  # pyright: ignore[reportUnknownMemberType]  # pytest types **kw loosely
+                parent, path=file_path, case=case
+            )
     return None
 
 
@@ -102,8 +121,10 @@ class CaseFile(pytest.File):
         self.case = case
 
     def collect(self) -> Iterator[pytest.Item]:
-        for key in self.config.stash[_PLAN].plan.keys():
-            yield CaseItem.from_parent(self, name=str(key), key=key, case=self.case)
+        for key in self.config.stash[_PLAN].plan.run_keys():
+            yield CaseItem.from_parent(  # pyright: ignore[reportUnknownMemberType]  # pytest types **kw loosely
+                self, name=str(key), key=key, case=self.case
+            )
 
 
 class CaseItem(_BatchItem):
@@ -129,8 +150,10 @@ class RunsFile(pytest.File):
     """Health of each batched run: resolution proven, every file analysed, no crash."""
 
     def collect(self) -> Iterator[pytest.Item]:
-        for key in self.config.stash[_PLAN].plan.keys():
-            yield RunItem.from_parent(self, name=f"run[{key}]", key=key)
+        for key in self.config.stash[_PLAN].plan.run_keys():
+            yield RunItem.from_parent(  # pyright: ignore[reportUnknownMemberType]  # pytest types **kw loosely
+                self, name=f"run[{key}]", key=key
+            )
 
 
 class RunItem(_BatchItem):

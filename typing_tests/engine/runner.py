@@ -43,10 +43,8 @@ class Plan:
         if not (self.checkers and self.targets and self.python_versions):
             raise EngineError("nothing to run: name at least one checker, target and Python version")
 
-    def keys(self) -> list[RunKey]:
-        return [
-            RunKey(c, t.name, v) for t in self.targets for v in self.python_versions for c in self.checkers
-        ]
+    def run_keys(self) -> list[RunKey]:
+        return [RunKey(c, t.name, v) for t in self.targets for v in self.python_versions for c in self.checkers]
 
 
 @dataclass
@@ -69,7 +67,7 @@ def probe_cases(target: str) -> tuple[Case, ...]:
 
 
 def run_plan(plan: Plan) -> dict[RunKey, RunOutcome]:
-    keys = plan.keys()
+    keys = plan.run_keys()
     pythons = {t.name: t.python for t in plan.targets}
     workers = max(1, min(len(keys), os.cpu_count() or 2))
     with ThreadPoolExecutor(max_workers=workers) as pool:

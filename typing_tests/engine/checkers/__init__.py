@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from ..model import EngineError
-from .base import KINDS, TypeChecker
+from .base import KINDS as KINDS
+from .base import TypeChecker as TypeChecker
 from .mypy import Mypy
 from .pyright import Pyright
 

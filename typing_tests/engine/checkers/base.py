@@ -107,9 +107,7 @@ def execute(checker: TypeChecker, spec: RunSpec, timeout: float) -> RunResult:
     cmd = checker.command(exe, spec)
     started = time.perf_counter()
     try:
-        proc = subprocess.run(
-            cmd, capture_output=True, text=True, timeout=timeout, cwd=spec.root, check=False
-        )
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, cwd=spec.root, check=False)
     except subprocess.TimeoutExpired as exc:
         raise EngineError(f"{spec.key}: {checker.name} did not finish within {timeout:.0f} s: {_show(cmd)}") from exc
     except OSError as exc:

@@ -11,6 +11,7 @@ from ..model import Diagnostic, EngineError, Severity
 from .base import Parsed, RunSpec
 
 _CALL = frozenset({"call-arg"})
+_SEVERITY: Mapping[str, Severity] = {"error": "error", "warning": "warning", "note": "note"}
 
 CODES: Mapping[str, frozenset[str]] = {
     "arg-type": frozenset({"arg-type"}),
@@ -66,21 +67,20 @@ def parse_json_lines(checker: str, stdout: str, root: Path) -> tuple[Diagnostic,
             continue
         try:
             item = cast(dict[str, object], json.loads(raw))
-            severity = str(item["severity"])
-            if severity not in ("error", "warning", "note"):
-                raise ValueError(severity)
             found.append(
                 Diagnostic(
                     path=str((root / str(item["file"])).resolve()),
                     line=int(cast(int, item["line"])),
                     column=int(cast(int, item["column"])) + 1,
-                    severity=cast(Severity, severity),
+                    severity=_SEVERITY[str(item["severity"])],
                     code=str(item.get("code") or ""),
                     message=str(item["message"]),
                 )
             )
         except (ValueError, KeyError, TypeError) as exc:
-            raise EngineError(f"{checker} printed something that is not its JSON output (stdout line {number}): {raw[:200]!r}") from exc
+            raise EngineError(
+                f"{checker} printed something that is not its JSON output (stdout line {number}): {raw[:200]!r}"
+            ) from exc
     return tuple(found)
 
 

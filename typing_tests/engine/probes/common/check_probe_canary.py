@@ -2,7 +2,8 @@
 
 from fastapi import BackgroundTasks
 from fastapi.background import BackgroundTasks as FastAPIBackgroundTasks
-from starlette.background import BackgroundTask, BackgroundTasks as StarletteBackgroundTasks
+from starlette.background import BackgroundTask
+from starlette.background import BackgroundTasks as StarletteBackgroundTasks
 
 
 def job(x: int) -> None: ...
