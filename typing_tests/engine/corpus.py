@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import io
 import re
+import sys
 import tokenize
 import tomllib
 from collections.abc import Iterable, Mapping
@@ -32,6 +33,7 @@ class Corpus:
 
 def load_corpus(root: Path, select: str | None = None) -> Corpus:
     """Load every case, or with `select` (a glob on paths below cases/) only the matching ones."""
+    root = root.resolve()
     cases_dir = root / "cases"
     divergences = load_divergences(root / "divergences.toml")
     cases = load_cases(cases_dir, divergences, select)
@@ -69,8 +71,9 @@ def parse_case(path: Path, cases_dir: Path, divergences: Mapping[str, Divergence
     if match is None:
         raise EngineError("case files are named check_<thing>.py, optionally with a -py3XX suffix", path=path, line=1)
     minor = match.group("minor")
+    min_python = (3, int(minor)) if minor else None
     source = path.read_text(encoding="utf-8")
-    claim = _claim(path, source)
+    claim = _claim(path, source, min_python)
     lines = dict(_markers(path, source, divergences))
     group = path.parent.relative_to(cases_dir).as_posix() if path.parent != cases_dir else ""
     return Case(
@@ -78,18 +81,25 @@ def parse_case(path: Path, cases_dir: Path, divergences: Mapping[str, Divergence
         path=path.resolve(),
         group=group or "-",
         claim=claim,
-        min_python=(3, int(minor)) if minor else None,
+        min_python=min_python,
         lines=lines,
     )
 
 
-def _claim(path: Path, source: str) -> str:
+def _claim(path: Path, source: str, min_python: tuple[int, int] | None) -> str:
+    # Syntax newer than this interpreter (a -py312 case under 3.11) is left to the checkers.
+    if min_python is None or min_python <= sys.version_info[:2]:
+        try:
+            ast.parse(source, filename=str(path))
+        except SyntaxError as exc:
+            raise EngineError(f"not valid Python: {exc.msg}", path=path, line=exc.lineno) from exc
+    skip = (tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE, tokenize.ENCODING)
     try:
-        tree = ast.parse(source, filename=str(path))
-    except SyntaxError as exc:
-        raise EngineError(f"not valid Python: {exc.msg}", path=path, line=exc.lineno) from exc
-    doc = ast.get_docstring(tree, clean=False)
-    if doc is None or "\n" in doc.strip() or not doc.strip():
+        first = next(t for t in tokenize.generate_tokens(io.StringIO(source).readline) if t.type not in skip)
+        doc = ast.literal_eval(first.string) if first.type == tokenize.STRING else None
+    except (tokenize.TokenError, SyntaxError, ValueError, StopIteration):
+        doc = None
+    if not isinstance(doc, str) or "\n" in doc.strip() or not doc.strip():
         raise EngineError("a case opens with a one-line docstring that states its claim", path=path, line=1)
     return doc.strip()
 

@@ -59,7 +59,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="target Python version (repeatable; default 3.11)",
     )
     group.addoption("--typing-timeout", type=float, default=600.0, help="seconds per checker run")
-    group.addoption("--typing-workdir", default=".typing-cache", help="checker caches and configs")  # fmt: skip
+    group.addoption("--typing-workdir", default=".typing-cache", help="checker caches and configs")
+    group.addoption("--typing-corpus", default=str(CORPUS), help="folder with cases/ and divergences.toml")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -67,7 +68,7 @@ def pytest_configure(config: pytest.Config) -> None:
     if not targets:
         raise pytest.UsageError("the typing plugin needs at least one --typing-target NAME=PYTHON")
     try:
-        corpus = load_corpus(CORPUS)
+        corpus = load_corpus(Path(str(config.getoption("--typing-corpus"))).resolve())
         plan = Plan(
             corpus=corpus,
             checkers=tuple(config.getoption("--typing-checker") or ("mypy", "pyright")),
@@ -83,7 +84,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
     batch = parent.config.stash[_PLAN]
-    if file_path.resolve() == (CORPUS / "divergences.toml"):
+    if file_path.resolve() == batch.plan.corpus.root / "divergences.toml":
         return RunsFile.from_parent(  # pyright: ignore[reportUnknownMemberType]  # pytest types **kw loosely
             parent, path=file_path
         )

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 from ..model import EngineError
 from .base import KINDS as KINDS
 from .base import TypeChecker as TypeChecker
 from .mypy import Mypy
 from .pyright import Pyright
 
-CHECKERS: Mapping[str, TypeChecker] = {c.name: c for c in (Mypy(), Pyright())}
+CHECKERS: dict[str, TypeChecker] = {c.name: c for c in (Mypy(), Pyright())}
 
 
 def get(name: str) -> TypeChecker:

@@ -82,6 +82,10 @@ class TypeChecker(Protocol):
 
 def find_executable(name: str) -> str:
     """Prefer the checker installed beside the running interpreter, then PATH."""
+    if Path(name).is_absolute():
+        if Path(name).is_file():
+            return name
+        raise EngineError(f"checker executable {name} does not exist")
     scripts = Path(sysconfig.get_path("scripts"))
     for candidate in (scripts / name, Path(sys.executable).parent / name):
         if candidate.is_file():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Mapping
 from pathlib import Path
 from typing import cast
@@ -41,6 +42,8 @@ class Mypy:
         config = spec.workdir / "mypy.ini"
         # An empty config keeps the project's own [tool.mypy] (for the engine) out of the corpus run.
         config.write_text("[mypy]\n", encoding="utf-8")
+        # A report left by an earlier run must never vouch for this one.
+        shutil.rmtree(spec.workdir / "report", ignore_errors=True)
         return [
             exe,
             "--config-file", str(config),

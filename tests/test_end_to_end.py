@@ -1,0 +1,101 @@
+"""The real checkers over the real corpus: the suite must catch broken stubs and broken expectations."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from .support import ROOT, STUB_PACKAGES, MakeEnv, cli
+
+CORPUS = ROOT / "typing_tests"
+POSITIONAL = "sync/check_fastapi_sync_positional.py"
+
+
+def copy_corpus(dest: Path) -> Path:
+    shutil.copytree(CORPUS / "cases", dest / "cases")
+    shutil.copy(CORPUS / "divergences.toml", dest / "divergences.toml")
+    return dest
+
+
+def test_paramspec_replaced_by_any_fails_the_suite(make_env: MakeEnv, tmp_path: Path) -> None:
+    mutated: list[Path] = []
+    for package in STUB_PACKAGES:
+        copy = tmp_path / "mutant" / package.name
+        shutil.copytree(package, copy)
+        stub = copy / "background.pyi"
+        text = stub.read_text(encoding="utf-8")
+        assert "*args: _P.args, **kwargs: _P.kwargs" in text
+        stub.write_text(text.replace("*args: _P.args, **kwargs: _P.kwargs", "*args: Any, **kwargs: Any"))
+        mutated.append(copy)
+    python = make_env(mutated)
+    proc = cli("--target", f"stubs={python}", "--workdir", tmp_path / "work")
+    assert proc.returncode == 1, proc.stdout
+    for checker in ("mypy", "pyright"):
+        missed = re.findall(rf"^typing_tests/cases/\S+:\d+ - {checker}: expected \S+, got no error$", proc.stdout, re.M)
+        assert len(missed) >= 20, f"{checker} should miss many expected errors with Any-typed stubs"
+
+
+def test_deleting_an_expected_error_marker_fails(stubs_python: Path, tmp_path: Path) -> None:
+    corpus = copy_corpus(tmp_path / "corpus")
+    case = corpus / "cases" / POSITIONAL
+    text = case.read_text(encoding="utf-8")
+    assert '"3")  # E: arg-type' in text
+    case.write_text(text.replace('"3")  # E: arg-type', '"3")'), encoding="utf-8")
+    line = text.splitlines().index(next(x for x in text.splitlines() if '"3")  # E: arg-type' in x)) + 1
+    proc = cli(
+        "--corpus", corpus, "--select", POSITIONAL, "--target", f"stubs={stubs_python}", "--workdir", tmp_path / "w"
+    )
+    assert proc.returncode == 1
+    assert f"{POSITIONAL}:{line} - mypy: arg-type Argument 3" in proc.stdout
+    assert f"{POSITIONAL}:{line} - pyright: reportArgumentType Argument of type" in proc.stdout
+    assert "[unexpected; expected no error]" in proc.stdout
+
+
+def test_stubs_target_without_stubs_is_caught(inline_python: Path, tmp_path: Path) -> None:
+    proc = cli("--select", POSITIONAL, "--target", f"stubs={inline_python}", "--workdir", tmp_path / "w")
+    assert proc.returncode == 1
+    assert proc.stderr.count("resolution probe check_probe_stubs") == 2
+
+
+def test_inline_target_with_stubs_is_caught(stubs_python: Path, tmp_path: Path) -> None:
+    proc = cli("--select", POSITIONAL, "--target", f"inline={stubs_python}", "--workdir", tmp_path / "w")
+    assert proc.returncode == 1
+    assert proc.stderr.count("resolution probe check_probe_inline") == 2
+
+
+def test_both_targets_pass_on_one_case(stubs_python: Path, inline_python: Path, tmp_path: Path) -> None:
+    targets = ("--target", f"stubs={stubs_python}", "--target", f"inline={inline_python}")
+    proc = cli("--select", POSITIONAL, *targets, "--workdir", tmp_path / "w")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "4 passed, 0 failed" in proc.stdout
+
+
+PLUGIN_CASE = '''
+"""A deliberately wrong expectation."""
+def f(x: int) -> None: ...
+f(1)  # E: arg-type
+'''
+
+
+def test_pytest_plugin_items_and_failure_format(inline_python: Path, tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    (corpus / "cases").mkdir(parents=True)
+    (corpus / "cases" / "check_wrong.py").write_text(PLUGIN_CASE.lstrip(), encoding="utf-8")
+    (corpus / "cases" / "check_right.py").write_text('"""Fine."""\nx: int = 1\n', encoding="utf-8")
+    (corpus / "divergences.toml").write_text("")
+    junit = tmp_path / "junit.xml"
+    proc = subprocess.run(
+        [
+            sys.executable, "-m", "pytest", "-p", "typing_tests.engine.plugin", str(corpus),
+            f"--typing-corpus={corpus}", f"--typing-target=inline={inline_python}",
+            f"--typing-workdir={tmp_path / 'w'}", f"--junitxml={junit}", "-k", "not pyright", "-p", "no:cacheprovider",
+        ],
+        capture_output=True, text=True, cwd=ROOT, check=False,
+    )  # fmt: skip
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "1 failed, 2 passed, 3 deselected" in proc.stdout
+    assert "corpus/cases/check_wrong.py:3 - mypy: expected arg-type, got no error" in proc.stdout
+    assert 'name="mypy-inline-py3.11"' in junit.read_text()

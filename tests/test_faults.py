@@ -1,0 +1,93 @@
+"""Fault injection: every fault ends in one readable message and a non-zero exit, never a pass."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from typing_tests.engine.__main__ import main
+
+from .support import MakeCorpus, MakeEnv
+
+GOOD = '"""A good case."""\ndef f(x: int) -> None: ...\nf("a")  # E: arg-type\n'
+FakeChecker = Callable[[str, str], None]
+
+
+def run(corpus: Path, checker: str, *extra: str, python: Path | None = None) -> int:
+    target = f"inline={python or sys.executable}"
+    workdir = str(corpus.parent / "work")
+    return main(["--corpus", str(corpus), "--target", target, "--checker", checker, "--workdir", workdir, *extra])
+
+
+@pytest.mark.parametrize(
+    ("checker", "script", "message"),
+    [
+        ("mypy", 'echo "INTERNAL ERROR: boom" >&2; exit 2', "mypy crashed (exit 2)"),
+        ("pyright", 'echo "panic: boom" >&2; exit 3', "pyright crashed (exit 3)"),
+        ("mypy", 'echo "this is not json"; exit 1', "mypy printed something that is not its JSON output"),
+        ("pyright", 'echo "<html>"; exit 0', "pyright printed something that is not its JSON output"),
+        ("pyright", 'echo "{}"; exit 0', "pyright printed something that is not its JSON output"),
+        ("mypy", "exit 0", "mypy wrote no module report"),
+        (
+            "pyright",
+            """echo '{"version": "1", "generalDiagnostics": [], "summary": {"filesAnalyzed": 1}}'""",
+            "analysed 1 files, but the batch holds 3",
+        ),
+        (
+            "pyright",
+            """echo '{"version": "1", "generalDiagnostics": [], "summary": {"filesAnalyzed": 3}}'""",
+            "resolution probe check_probe_canary",
+        ),
+    ],
+    ids=["mypy-crash", "pyright-crash", "mypy-garbage", "pyright-garbage", "pyright-empty-json",
+         "mypy-no-report", "too-few-files", "silent-checker-misses-canary"],
+)  # fmt: skip
+def test_broken_checker_fails_the_run(
+    make_corpus: MakeCorpus,
+    fake_checker: FakeChecker,
+    capsys: pytest.CaptureFixture[str],
+    checker: str,
+    script: str,
+    message: str,
+) -> None:
+    fake_checker(checker, script)
+    assert run(make_corpus({"check_good.py": GOOD}), checker) == 1
+    out, err = capsys.readouterr()
+    assert message in err
+    assert "BROKEN" in out
+    assert "0 passed" in out
+    assert "1 of 1 runs broken" in out
+
+
+def test_hanging_checker_times_out(
+    make_corpus: MakeCorpus, fake_checker: FakeChecker, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake_checker("mypy", "sleep 30")
+    assert run(make_corpus({"check_good.py": GOOD}), "mypy", "--timeout", "1") == 1
+    assert "mypy did not finish within 1 s" in capsys.readouterr().err
+
+
+def test_missing_checker(
+    make_corpus: MakeCorpus, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from typing_tests.engine import checkers
+
+    real = checkers.CHECKERS["mypy"]
+    missing = type("Missing", (type(real),), {"executable": "no-such-checker-anywhere"})()
+    monkeypatch.setitem(checkers.CHECKERS, "mypy", missing)
+    assert run(make_corpus({"check_good.py": GOOD}), "mypy") == 1
+    assert "checker executable 'no-such-checker-anywhere' is not installed" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("checker", ["mypy", "pyright"])
+def test_runtime_not_importable(
+    make_corpus: MakeCorpus, make_env: MakeEnv, capsys: pytest.CaptureFixture[str], checker: str
+) -> None:
+    bare = make_env([], runtime=False)
+    assert run(make_corpus({"check_good.py": GOOD}), checker, python=bare) == 1
+    err = capsys.readouterr().err
+    assert "import did not resolve" in err
+    assert "starlette" in err

@@ -1,0 +1,111 @@
+"""Verdicts: every line's set of error codes must equal what the case and its divergences predict."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from typing_tests.engine import checkers
+from typing_tests.engine.corpus import load_corpus
+from typing_tests.engine.judge import judge
+from typing_tests.engine.model import Case, Diagnostic, Divergence, Outcome, RunKey, RunResult, Severity, Verdict
+
+from .support import MakeCorpus
+
+SOURCE = '''
+"""Claim."""
+def f(x: int) -> None: ...
+f(1)
+f("a")  # E: arg-type
+f()  # E: missing-arg  # diverge: known
+'''
+DIVERGENCE = """
+[known]
+reason = "r"
+issue = "https://example.invalid/1"
+reports = { mypy = [] }
+targets = ["stubs"]
+"""
+
+
+Loaded = tuple[Case, dict[str, Divergence], Path]
+
+
+@pytest.fixture
+def corpus(make_corpus: MakeCorpus) -> Loaded:
+    loaded = load_corpus(make_corpus({"check_j.py": SOURCE}, DIVERGENCE))
+    return loaded.cases[0], dict(loaded.divergences), loaded.root
+
+
+def result(case: Case, checker: str, target: str, *diags: tuple[int, str, Severity]) -> RunResult:
+    found = tuple(Diagnostic(str(case.path), line, 1, severity, code, f"msg {code}") for line, code, severity in diags)
+    return RunResult(RunKey(checker, target, "3.11"), "x 1", (), found, frozenset(), 0.0)
+
+
+def verdict(corpus: Loaded, checker: str, target: str, *diags: tuple[int, str, Severity]) -> Verdict:
+    case, divergences, root = corpus
+    return judge(case, checkers.get(checker), result(case, checker, target, *diags), divergences, root)
+
+
+def test_exact_match_passes(corpus: Loaded) -> None:
+    v = verdict(corpus, "pyright", "stubs", (4, "reportArgumentType", "error"), (5, "reportCallIssue", "error"))
+    assert v.outcome is Outcome.PASS, v.problems
+
+
+def test_known_divergence_is_reported_as_such(corpus: Loaded) -> None:
+    v = verdict(corpus, "mypy", "stubs", (4, "arg-type", "error"))
+    assert v.outcome is Outcome.DIVERGENT
+    assert v.divergences == ("known",)
+
+
+def test_divergence_applies_only_to_its_targets(corpus: Loaded) -> None:
+    v = verdict(corpus, "mypy", "inline", (4, "arg-type", "error"))
+    assert v.outcome is Outcome.FAIL
+    assert any("cases/check_j.py:5 - mypy: expected call-arg, got no error" in p for p in v.problems)
+
+
+def test_divergence_that_disappears_fails(corpus: Loaded) -> None:
+    v = verdict(corpus, "mypy", "stubs", (4, "arg-type", "error"), (5, "call-arg", "error"))
+    assert v.outcome is Outcome.FAIL
+    assert "known divergence [known] no longer reproduces" in v.problems[0]
+
+
+def test_missing_expected_error_fails(corpus: Loaded) -> None:
+    v = verdict(corpus, "pyright", "stubs", (5, "reportCallIssue", "error"))
+    assert v.outcome is Outcome.FAIL
+    assert v.problems == ("cases/check_j.py:4 - pyright: expected reportArgumentType, got no error",)
+
+
+def test_unexpected_error_fails_with_clickable_location(corpus: Loaded) -> None:
+    diags = ((4, "reportArgumentType", "error"), (5, "reportCallIssue", "error"), (3, "reportCallIssue", "error"))
+    v = verdict(corpus, "pyright", "stubs", *diags)
+    assert v.outcome is Outcome.FAIL
+    assert v.problems == (
+        "cases/check_j.py:3 - pyright: reportCallIssue msg reportCallIssue  [unexpected; expected no error]",
+    )
+
+
+def test_wrong_code_on_the_right_line_fails(corpus: Loaded) -> None:
+    v = verdict(corpus, "pyright", "stubs", (4, "reportCallIssue", "error"), (5, "reportCallIssue", "error"))
+    assert v.outcome is Outcome.FAIL
+    assert "[unexpected; expected reportArgumentType]" in v.problems[0]
+    assert v.problems[1] == "cases/check_j.py:4 - pyright: missing expected reportArgumentType"
+
+
+def test_warnings_and_notes_are_not_compared(corpus: Loaded) -> None:
+    diags = ((4, "reportArgumentType", "error"), (5, "reportCallIssue", "error"), (3, "x", "warning"), (3, "", "note"))
+    assert verdict(corpus, "pyright", "stubs", *diags).outcome is Outcome.PASS
+
+
+def test_version_gated_case_is_skipped(make_corpus: MakeCorpus) -> None:
+    loaded = load_corpus(make_corpus({"check_new-py312.py": SOURCE}, DIVERGENCE))
+    case = loaded.cases[0]
+    v = judge(case, checkers.get("mypy"), result(case, "mypy", "stubs"), loaded.divergences, loaded.root)
+    assert v.outcome is Outcome.SKIP
+
+
+def test_every_checker_maps_every_kind() -> None:
+    for checker in checkers.CHECKERS.values():
+        assert set(checker.codes) == set(checkers.KINDS), checker.name
+        assert all(checker.codes.values()), checker.name

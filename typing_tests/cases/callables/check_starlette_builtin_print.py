@@ -1,0 +1,14 @@
+"""starlette add_task and the BackgroundTask constructor check builtin tasks such as `print` and `sorted`."""
+
+from starlette.background import BackgroundTask, BackgroundTasks
+
+tasks = BackgroundTasks()
+tasks.add_task(print, 1, 2, 3, sep="-")
+tasks.add_task(print, "a", file=42)  # E: arg-type
+tasks.add_task(sorted, [3, 1, 2], reverse=True)
+tasks.add_task(sorted, [3, 1, 2], True)  # E: kw-only-as-pos, mypy=arg-type
+BackgroundTask(print, "x", sep="")
+BackgroundTask(print, "x", sep=b"")  # E: arg-type
+BackgroundTask(len, "abc")
+BackgroundTask(len, 3)  # E: arg-type
+BackgroundTask(len)  # E: missing-arg
