@@ -30,6 +30,7 @@ targets = ["stubs"]
 
 
 Loaded = tuple[Case, dict[str, Divergence], Path]
+Raw = tuple[int, str, Severity]
 
 
 @pytest.fixture
@@ -38,12 +39,12 @@ def corpus(make_corpus: MakeCorpus) -> Loaded:
     return loaded.cases[0], dict(loaded.divergences), loaded.root
 
 
-def result(case: Case, checker: str, target: str, *diags: tuple[int, str, Severity]) -> RunResult:
+def result(case: Case, checker: str, target: str, *diags: Raw) -> RunResult:
     found = tuple(Diagnostic(str(case.path), line, 1, severity, code, f"msg {code}") for line, code, severity in diags)
     return RunResult(RunKey(checker, target, "3.11"), "x 1", (), found, frozenset(), 0.0)
 
 
-def verdict(corpus: Loaded, checker: str, target: str, *diags: tuple[int, str, Severity]) -> Verdict:
+def verdict(corpus: Loaded, checker: str, target: str, *diags: Raw) -> Verdict:
     case, divergences, root = corpus
     return judge(case, checkers.get(checker), result(case, checker, target, *diags), divergences, root)
 
@@ -78,7 +79,11 @@ def test_missing_expected_error_fails(corpus: Loaded) -> None:
 
 
 def test_unexpected_error_fails_with_clickable_location(corpus: Loaded) -> None:
-    diags = ((4, "reportArgumentType", "error"), (5, "reportCallIssue", "error"), (3, "reportCallIssue", "error"))
+    diags: list[Raw] = [
+        (4, "reportArgumentType", "error"),
+        (5, "reportCallIssue", "error"),
+        (3, "reportCallIssue", "error"),
+    ]
     v = verdict(corpus, "pyright", "stubs", *diags)
     assert v.outcome is Outcome.FAIL
     assert v.problems == (
@@ -94,7 +99,12 @@ def test_wrong_code_on_the_right_line_fails(corpus: Loaded) -> None:
 
 
 def test_warnings_and_notes_are_not_compared(corpus: Loaded) -> None:
-    diags = ((4, "reportArgumentType", "error"), (5, "reportCallIssue", "error"), (3, "x", "warning"), (3, "", "note"))
+    diags: list[Raw] = [
+        (4, "reportArgumentType", "error"),
+        (5, "reportCallIssue", "error"),
+        (3, "x", "warning"),
+        (3, "", "note"),
+    ]
     assert verdict(corpus, "pyright", "stubs", *diags).outcome is Outcome.PASS
 
 
