@@ -12,7 +12,13 @@ from .model import EngineError, Outcome, RunKey
 from .runner import Plan, RunOutcome, parse_targets, run_plan, summarize
 
 CORPUS = Path(__file__).resolve().parent.parent
-_CELL = {Outcome.PASS: "ok", Outcome.DIVERGENT: "known", Outcome.FAIL: "FAIL", Outcome.SKIP: "skip"}
+_CELL = {
+    Outcome.PASS: "ok",
+    Outcome.DIVERGENT: "known",
+    Outcome.FAIL: "FAIL",
+    Outcome.SKIP: "skip",
+    Outcome.UNSUPPORTED: "n/a",
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -42,11 +48,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     broken = [o for o in outcomes.values() if o.error is not None]
     for outcome in broken:
         print(f"\nerror: {outcome.error}", file=sys.stderr)
+    for outcome in outcomes.values():
+        if outcome.unsupported:
+            print(f"\nunsupported: {outcome.key}: {outcome.unsupported}")
     counts = summarize(outcomes)
     failed = counts[Outcome.FAIL]
     print(
         f"\n{counts[Outcome.PASS] + counts[Outcome.DIVERGENT]} passed, {failed} failed, "
-        f"{counts[Outcome.SKIP]} skipped ({counts[Outcome.DIVERGENT]} with a known divergence); "
+        f"{counts[Outcome.SKIP]} skipped, {counts[Outcome.UNSUPPORTED]} unsupported "
+        f"({counts[Outcome.DIVERGENT]} with a known divergence); "
         f"{len(broken)} of {len(outcomes)} runs broken"
     )
     return 1 if failed or broken else 0

@@ -12,8 +12,9 @@ from .model import Case, Diagnostic, Divergence, LineSpec, Outcome, RunResult, V
 
 def expected_codes(spec: LineSpec, checker: TypeChecker) -> frozenset[str]:
     """The codes that the truth of this line predicts for this checker."""
-    if checker.name in spec.explicit:
-        return spec.explicit[checker.name]
+    for name in (checker.name, checker.family):
+        if name in spec.explicit:
+            return spec.explicit[name]
     return frozenset(code for kind in spec.kinds for code in checker.codes[kind])
 
 

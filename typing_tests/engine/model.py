@@ -118,6 +118,7 @@ class Outcome(enum.Enum):
     DIVERGENT = "divergent"
     FAIL = "fail"
     SKIP = "skip"
+    UNSUPPORTED = "unsupported"
 
 
 @dataclass(frozen=True)

@@ -138,6 +138,8 @@ class CaseItem(_BatchItem):
         if outcome.error is not None:
             raise CaseFailure(f"{self.key}: the checker run failed, so no verdict is trusted:\n{outcome.error}")
         verdict = outcome.verdicts[self.case.id]
+        if verdict.outcome is Outcome.UNSUPPORTED:
+            pytest.skip(f"{self.key.checker} does not support the {self.key.target} target: {outcome.unsupported}")
         if verdict.outcome is Outcome.SKIP:
             pytest.skip(f"{self.case.id} needs Python >= {self.case.min_python}")
         if verdict.outcome is Outcome.FAIL:
@@ -159,9 +161,11 @@ class RunsFile(pytest.File):
 
 class RunItem(_BatchItem):
     def runtest(self) -> None:
-        error = self.outcome().error
-        if error is not None:
-            raise CaseFailure(error)
+        outcome = self.outcome()
+        if outcome.error is not None:
+            raise CaseFailure(outcome.error)
+        if outcome.unsupported is not None:
+            pytest.xfail(f"unsupported, and shown to still fail: {outcome.unsupported}")
 
     def reportinfo(self) -> tuple[Path, int, str]:
         return self.path, 0, f"run[{self.key}]"

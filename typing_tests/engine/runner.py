@@ -54,6 +54,7 @@ class RunOutcome:
     key: RunKey
     result: RunResult | None = None
     error: str | None = None
+    unsupported: str | None = None
     verdicts: dict[str, Verdict] = field(default_factory=dict[str, Verdict])
 
 
@@ -95,6 +96,15 @@ def run_one(plan: Plan, key: RunKey, python: Path) -> RunOutcome:
         if verdict.outcome is Outcome.FAIL:
             problems.append(f"resolution probe {probe.id} ({probe.claim}) failed:")
             problems.extend(f"  {p}" for p in verdict.problems)
+    reason = checker.unsupported.get(key.target)
+    if reason is not None:
+        # Still run it: the limitation must be shown to hold, or the entry is stale.
+        if problems:
+            outcome.unsupported = reason
+            outcome.verdicts = {c.id: Verdict(c.id, key, Outcome.UNSUPPORTED, (reason,)) for c in plan.corpus.cases}
+        else:
+            outcome.error = f"{key}: marked unsupported ({reason}), but the run is now sound; remove the entry"
+        return outcome
     if problems:
         outcome.error = f"{key}: run cannot be trusted:\n" + "\n".join(problems)
     for case in plan.corpus.cases:

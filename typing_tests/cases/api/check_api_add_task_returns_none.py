@@ -1,10 +1,9 @@
 """add_task returns None on starlette's BackgroundTasks and on fastapi's."""
 
-from typing import assert_type
-
 from fastapi import BackgroundTasks as FastAPIBackgroundTasks
 from starlette.background import BackgroundTask
 from starlette.background import BackgroundTasks as StarletteBackgroundTasks
+from typing_extensions import assert_type
 
 
 def ping(host: str) -> None: ...

@@ -1,11 +1,11 @@
 """Awaiting a BackgroundTasks or BackgroundTask call inside a coroutine is fine and gives None."""
 
 import asyncio
-from typing import assert_type
 
 from fastapi import BackgroundTasks as FastAPIBackgroundTasks
 from starlette.background import BackgroundTask
 from starlette.background import BackgroundTasks as StarletteBackgroundTasks
+from typing_extensions import assert_type
 
 
 def ping(host: str) -> None: ...

@@ -1,12 +1,11 @@
 """`fastapi.BackgroundTasks` is `fastapi.background.BackgroundTasks`, a class distinct from starlette's."""
 
-from typing import assert_type
-
 import fastapi
 import fastapi.background
 import starlette.background
 from fastapi import BackgroundTasks
 from fastapi.background import BackgroundTasks as ModuleBackgroundTasks
+from typing_extensions import assert_type
 
 assert fastapi.BackgroundTasks is fastapi.background.BackgroundTasks
 assert BackgroundTasks is ModuleBackgroundTasks

@@ -12,5 +12,5 @@ BackgroundTask(broadcast, "lobby", 1, text="hi", lang="en")
 BackgroundTask(broadcast, room="lobby", text="hi")
 BackgroundTask(broadcast, "lobby", 1, 2.0)  # E: arg-type
 BackgroundTask(broadcast, "lobby", text=3)  # E: arg-type
-BackgroundTask(broadcast, "lobby", room="hall")  # E: dup-arg
+BackgroundTask(broadcast, "lobby", room="hall")  # E: dup-arg  # diverge: zuban-dup-arg-into-var-keyword
 BackgroundTask(broadcast, text="hi")  # E: missing-arg

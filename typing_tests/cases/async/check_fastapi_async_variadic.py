@@ -13,5 +13,5 @@ tasks.add_task(emit, "c", 1, trace="t1", origin="api")
 tasks.add_task(emit, channel="c", trace="t1")
 tasks.add_task(emit, "c", 1, "2")  # E: arg-type
 tasks.add_task(emit, "c", trace=1)  # E: arg-type
-tasks.add_task(emit, "c", channel="d")  # E: dup-arg
+tasks.add_task(emit, "c", channel="d")  # E: dup-arg  # diverge: zuban-dup-arg-into-var-keyword
 tasks.add_task(emit, trace="t1")  # E: missing-arg

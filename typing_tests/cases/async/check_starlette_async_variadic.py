@@ -13,5 +13,5 @@ tasks.add_task(bulk_delete, "user", 1, by="admin", why="spam")
 tasks.add_task(bulk_delete, kind="user", by="admin")
 tasks.add_task(bulk_delete, "user", "1")  # E: arg-type
 tasks.add_task(bulk_delete, "user", by=b"admin")  # E: arg-type
-tasks.add_task(bulk_delete, "user", kind="post")  # E: dup-arg
+tasks.add_task(bulk_delete, "user", kind="post")  # E: dup-arg  # diverge: zuban-dup-arg-into-var-keyword
 tasks.add_task(bulk_delete)  # E: missing-arg

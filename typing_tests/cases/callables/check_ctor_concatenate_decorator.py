@@ -37,10 +37,10 @@ def count(n: int) -> None: ...
 
 BackgroundTask(save, "k")
 BackgroundTask(save, key="k")
-BackgroundTask(save, Session(), "k")  # E: too-many-pos, mypy=arg-type+call-arg
+BackgroundTask(save, Session(), "k")  # E: too-many-pos, mypy=arg-type+call-arg, pyrefly=bad-argument-count+bad-argument-type, ty=invalid-argument-type+too-many-positional-arguments
 BackgroundTask(save, 1)  # E: arg-type
 tasks = BackgroundTasks()
 tasks.add_task(count, "step", 1)
 tasks.add_task(count, "step")  # E: missing-arg
 tasks.add_task(count, 1, 1)  # E: arg-type
-tasks.add_task(count, label="step", n=1)  # E: pos-only-as-kw
+tasks.add_task(count, label="step", n=1)  # E: pos-only-as-kw, pyrefly=bad-argument-count+unexpected-keyword, ty=missing-argument+unknown-argument

@@ -14,9 +14,9 @@ def concat(a: S, b: S) -> S:
 
 BackgroundTask(concat, "a", "b")
 BackgroundTask(concat, b"a", b"b")
-BackgroundTask(concat, "a", b"b")  # E: arg-type  # diverge: mypy-paramspec-typevar-bound-unchecked
-BackgroundTask(concat, 1, 2)  # E: arg-type  # diverge: mypy-paramspec-typevar-bound-unchecked
+BackgroundTask(concat, "a", b"b")  # E: arg-type  # diverge: mypy-paramspec-typevar-bound-unchecked, zuban-constrained-typevar-mixed
+BackgroundTask(concat, 1, 2)  # E: arg-type, pyrefly=bad-specialization  # diverge: mypy-paramspec-typevar-bound-unchecked
 tasks = BackgroundTasks()
 tasks.add_task(concat, a="a", b="b")
-tasks.add_task(concat, b"a", "b")  # E: arg-type  # diverge: mypy-paramspec-typevar-bound-unchecked
-tasks.add_task(concat, [1], [2])  # E: arg-type  # diverge: mypy-paramspec-typevar-bound-unchecked
+tasks.add_task(concat, b"a", "b")  # E: arg-type  # diverge: mypy-paramspec-typevar-bound-unchecked, zuban-constrained-typevar-mixed
+tasks.add_task(concat, [1], [2])  # E: arg-type, pyrefly=bad-specialization  # diverge: mypy-paramspec-typevar-bound-unchecked

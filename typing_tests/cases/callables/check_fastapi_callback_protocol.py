@@ -18,6 +18,6 @@ tasks.add_task(handler, "created")
 tasks.add_task(handler, "created", retries=2)
 tasks.add_task(handler, event="created")
 tasks.add_task(handler, 1)  # E: arg-type
-tasks.add_task(handler, "created", 2)  # E: kw-only-as-pos
+tasks.add_task(handler, "created", 2)  # E: kw-only-as-pos, pyrefly=bad-argument-count, ty=too-many-positional-arguments
 tasks.add_task(handler)  # E: missing-arg
 tasks.add_task(handler, "created", delay=2)  # E: unknown-kw

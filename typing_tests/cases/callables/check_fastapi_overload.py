@@ -17,6 +17,6 @@ tasks = BackgroundTasks()
 tasks.add_task(fetch, 1)
 tasks.add_task(fetch, "k", "d")
 tasks.add_task(fetch, key="k", default="d")
-tasks.add_task(fetch, 1.5)  # E: arg-type
-tasks.add_task(fetch, 1, "d", "e")  # E: too-many-pos, mypy=arg-type
-tasks.add_task(fetch, 1, fallback="d")  # E: unknown-kw, mypy=arg-type
+tasks.add_task(fetch, 1.5)  # E: arg-type  # diverge: pyrefly-overload-paramspec
+tasks.add_task(fetch, 1, "d", "e")  # E: too-many-pos, mypy=arg-type  # diverge: pyrefly-overload-paramspec
+tasks.add_task(fetch, 1, fallback="d")  # E: unknown-kw, mypy=arg-type  # diverge: pyrefly-overload-paramspec

@@ -26,6 +26,6 @@ tasks = BackgroundTasks()
 tasks.add_task(send, "a@example.com")
 tasks.add_task(send, "a@example.com", retries=5)
 tasks.add_task(send, 1)  # E: arg-type
-tasks.add_task(send, "a@example.com", 5)  # E: kw-only-as-pos
+tasks.add_task(send, "a@example.com", 5)  # E: kw-only-as-pos, pyrefly=bad-argument-count, ty=too-many-positional-arguments
 tasks.add_task(send)  # E: missing-arg
 tasks.add_task(send, "a@example.com", timeout=1)  # E: unknown-kw

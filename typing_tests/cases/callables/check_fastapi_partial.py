@@ -15,7 +15,7 @@ tasks.add_task(bound, "hello", 5)
 tasks.add_task(bound, subject="hello", retries=5)
 tasks.add_task(partial(send, "a@example.com", "hello"))
 tasks.add_task(partial(send, retries=1), "a@example.com", "hello")
-tasks.add_task(bound, "hello", 5, 6)  # E: too-many-pos  # diverge: mypy-partial-args-unchecked
-tasks.add_task(bound, "hello", "5")  # E: arg-type  # diverge: mypy-partial-args-unchecked
-tasks.add_task(bound, "hello", colour="red")  # E: unknown-kw  # diverge: mypy-partial-args-unchecked
-tasks.add_task(bound)  # E: missing-arg  # diverge: mypy-partial-args-unchecked
+tasks.add_task(bound, "hello", 5, 6)  # E: too-many-pos  # diverge: partial-args-unchecked
+tasks.add_task(bound, "hello", "5")  # E: arg-type  # diverge: partial-args-unchecked
+tasks.add_task(bound, "hello", colour="red")  # E: unknown-kw  # diverge: partial-args-unchecked
+tasks.add_task(bound)  # E: missing-arg  # diverge: partial-args-unchecked

@@ -15,13 +15,11 @@ tasks = BackgroundTasks()
 tasks.add_task(partial(resize, "a.png"), 10)
 tasks.add_task(partial(resize, "a.png", 10))
 tasks.add_task(partial(upload, "a.png"), bucket="media")
-tasks.add_task(partial(resize, "a.png"), 10, 20)  # E: too-many-pos  # diverge: mypy-partial-args-unchecked
-tasks.add_task(partial(resize, "a.png", 10), 20)  # E: too-many-pos  # diverge: mypy-partial-args-unchecked
-tasks.add_task(partial(upload, "a.png"), "media", "extra")  # E: too-many-pos  # diverge: mypy-partial-args-unchecked
+tasks.add_task(partial(resize, "a.png"), 10, 20)  # E: too-many-pos  # diverge: partial-args-unchecked
+tasks.add_task(partial(resize, "a.png", 10), 20)  # E: too-many-pos  # diverge: partial-args-unchecked
+tasks.add_task(partial(upload, "a.png"), "media", "extra")  # E: too-many-pos  # diverge: partial-args-unchecked
 BackgroundTask(partial(resize, "a.png"), 10)
-BackgroundTask(partial(resize, "a.png"), "10")  # E: arg-type  # diverge: mypy-partial-args-unchecked
-BackgroundTask(partial(upload, "a.png"), 1)  # E: arg-type  # diverge: mypy-partial-args-unchecked
-# Both checkers miss this one, so it names two divergences; the line is too long for the formatter.
-# fmt: off
-BackgroundTask(partial(resize, width=10), "a.png", 20)  # E: dup-arg  # diverge: mypy-partial-args-unchecked, pyright-partial-keyword-stays-positional
-# fmt: on
+BackgroundTask(partial(resize, "a.png"), "10")  # E: arg-type  # diverge: partial-args-unchecked
+BackgroundTask(partial(upload, "a.png"), 1)  # E: arg-type  # diverge: partial-args-unchecked
+# Several checkers miss this one, so it names more than one divergence.
+BackgroundTask(partial(resize, width=10), "a.png", 20)  # E: dup-arg, ty=too-many-positional-arguments  # diverge: partial-args-unchecked, pyright-partial-keyword-stays-positional

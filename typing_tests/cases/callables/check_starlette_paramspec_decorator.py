@@ -28,4 +28,4 @@ tasks.add_task(store, "k", "1")  # E: arg-type
 tasks.add_task(store, "k", value=1)  # E: pos-only-as-kw
 BackgroundTask(store, "k", 1)
 BackgroundTask(store, "k", 1, 2)  # E: too-many-pos
-BackgroundTask(store, "k")  # E: missing-arg
+BackgroundTask(store, "k")  # E: missing-arg, pyrefly=bad-argument-count

@@ -28,7 +28,7 @@ tasks.add_task(tagged)
 tasks.add_task(tagged, env="prod", team="web")
 tasks.add_task(mixed, 1, 2, c=3)
 tasks.add_task(kw_required, "a@example.com", subject="hi")
-tasks.add_task(lambda: None, 1)  # E: too-many-pos, mypy=arg-type+misc
+tasks.add_task(lambda: None, 1)  # E: too-many-pos, mypy=arg-type+misc  # diverge: pyrefly-lambda-arity
 tasks.add_task(ping, 1)  # E: too-many-pos
 tasks.add_task(retry, "a@example.com", 2, 3)  # E: too-many-pos
 tasks.add_task(tagged, "prod")  # E: too-many-pos

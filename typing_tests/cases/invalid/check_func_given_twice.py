@@ -13,10 +13,10 @@ def send(address: str) -> None: ...
 
 fastapi_tasks = BackgroundTasks()
 starlette_tasks = StarletteBackgroundTasks()
-fastapi_tasks.add_task(ping, func=ping)  # E: func-collision, mypy=misc
-fastapi_tasks.add_task(send, "a@example.com", func=send)  # E: func-collision, mypy=misc
-fastapi_tasks.add_task("a@example.com", func=send)  # E: func-collision
-starlette_tasks.add_task(ping, func=ping)  # E: func-collision, mypy=misc
-starlette_tasks.add_task("a@example.com", func=send)  # E: func-collision
-BackgroundTask(ping, func=ping)  # E: func-collision, mypy=misc
-BackgroundTask("a@example.com", func=send)  # E: func-collision
+fastapi_tasks.add_task(ping, func=ping)  # E: func-collision, mypy=misc, pyrefly=bad-keyword-argument, ty=parameter-already-assigned, zuban=call-arg
+fastapi_tasks.add_task(send, "a@example.com", func=send)  # E: func-collision, mypy=misc, pyrefly=bad-keyword-argument, ty=parameter-already-assigned, zuban=call-arg
+fastapi_tasks.add_task("a@example.com", func=send)  # E: func-collision, zuban=arg-type
+starlette_tasks.add_task(ping, func=ping)  # E: func-collision, mypy=misc, pyrefly=bad-keyword-argument, ty=parameter-already-assigned, zuban=call-arg
+starlette_tasks.add_task("a@example.com", func=send)  # E: func-collision, zuban=arg-type
+BackgroundTask(ping, func=ping)  # E: func-collision, mypy=misc, pyrefly=bad-keyword-argument, ty=parameter-already-assigned, zuban=call-arg
+BackgroundTask("a@example.com", func=send)  # E: func-collision, zuban=arg-type

@@ -11,7 +11,7 @@ class Job:
 BackgroundTask(Job.schedule, 1.5)
 BackgroundTask(Job.schedule, 2, label="nightly")
 BackgroundTask(Job.schedule, "soon")  # E: arg-type
-BackgroundTask(Job.schedule, 1.5, "nightly")  # E: kw-only-as-pos
+BackgroundTask(Job.schedule, 1.5, "nightly")  # E: kw-only-as-pos, pyrefly=bad-argument-count, ty=too-many-positional-arguments
 tasks = BackgroundTasks()
 tasks.add_task(Job.schedule, when=1.5)
 tasks.add_task(Job.schedule)  # E: missing-arg

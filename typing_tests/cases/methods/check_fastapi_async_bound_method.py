@@ -12,6 +12,6 @@ tasks = BackgroundTasks()
 tasks.add_task(cache.invalidate, "user:1")
 tasks.add_task(cache.invalidate, "user:1", cascade=True)
 tasks.add_task(cache.invalidate, 1)  # E: arg-type
-tasks.add_task(cache.invalidate, "user:1", True)  # E: kw-only-as-pos
+tasks.add_task(cache.invalidate, "user:1", True)  # E: kw-only-as-pos, pyrefly=bad-argument-count, ty=too-many-positional-arguments
 tasks.add_task(cache.invalidate, "user:1", cascade="yes")  # E: arg-type
 tasks.add_task(cache.invalidate)  # E: missing-arg

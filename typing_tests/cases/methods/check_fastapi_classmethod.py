@@ -20,4 +20,4 @@ tasks.add_task(Report.build, Report, "q1")  # E: arg-type
 tasks.add_task(Report.build, "q1", "3")  # E: arg-type
 tasks.add_task(Report.build, "q1", 3, 4)  # E: too-many-pos
 tasks.add_task(Report.publish)  # E: missing-arg
-tasks.add_task(Report.publish, title="q1")  # E: unknown-kw
+tasks.add_task(Report.publish, title="q1")  # E: unknown-kw, pyrefly=missing-argument+unexpected-keyword, ty=missing-argument+unknown-argument

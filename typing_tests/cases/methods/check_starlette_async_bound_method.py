@@ -15,4 +15,4 @@ tasks.add_task(store.save, "k", "v")  # E: arg-type
 tasks.add_task(store.save, "k", b"v", b"w")  # E: too-many-pos
 BackgroundTask(store.save, "k", b"v")
 BackgroundTask(store.save, "k")  # E: missing-arg
-BackgroundTask(store.save, "k", data=b"v")  # E: unknown-kw
+BackgroundTask(store.save, "k", data=b"v")  # E: unknown-kw, pyrefly=missing-argument+unexpected-keyword, ty=missing-argument+unknown-argument

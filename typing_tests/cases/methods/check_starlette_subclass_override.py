@@ -17,4 +17,4 @@ tasks.add_task(csv.export, "out.csv", delimiter=";")
 tasks.add_task(csv.export, "out.csv", delimiter=1)  # E: arg-type
 tasks.add_task(Exporter().export, "out.csv", delimiter=";")  # E: unknown-kw
 BackgroundTask(csv.export, "out.csv", compress=True, delimiter="\t")
-BackgroundTask(csv.export, "out.csv", True)  # E: kw-only-as-pos
+BackgroundTask(csv.export, "out.csv", True)  # E: kw-only-as-pos, pyrefly=bad-argument-count, ty=too-many-positional-arguments

@@ -11,5 +11,5 @@ def record_kwonly(*, func: int) -> None: ...
 
 BackgroundTask(record, 1)
 BackgroundTask(record, "1")  # E: arg-type
-BackgroundTask(record, func=1)  # E: func-collision
-BackgroundTask(record_kwonly, func=1)  # E: func-collision
+BackgroundTask(record, func=1)  # E: func-collision  # diverge: zuban-func-keyword-collision
+BackgroundTask(record_kwonly, func=1)  # E: func-collision  # diverge: zuban-func-keyword-collision

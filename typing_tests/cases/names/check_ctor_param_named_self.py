@@ -15,5 +15,5 @@ BackgroundTask(handler, 1)
 BackgroundTask(handler, "1")  # E: arg-type
 BackgroundTask(outbox.flush)
 BackgroundTask(Outbox.flush, outbox)
-BackgroundTask(handler, self=1)  # E: mypy=misc, pyright=reportCallIssue  # diverge: self-keyword-collision
-BackgroundTask(Outbox.flush, self=outbox)  # E: mypy=misc, pyright=reportCallIssue  # diverge: self-keyword-collision
+BackgroundTask(handler, self=1)  # E: self-collision  # diverge: self-keyword-collision
+BackgroundTask(Outbox.flush, self=outbox)  # E: self-collision  # diverge: self-keyword-collision

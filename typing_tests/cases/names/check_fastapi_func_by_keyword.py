@@ -14,8 +14,8 @@ tasks.add_task(func=ping)
 tasks.add_task(func=send, address="a@example.com")
 tasks.add_task(func=send, address="a@example.com", retries=3)
 tasks.add_task(func=send, retries=3, address="a@example.com")
-tasks.add_task(func=send)  # E: missing-arg
-tasks.add_task(func=send, address=1)  # E: arg-type
-tasks.add_task(func=send, address="a@example.com", extra=1)  # E: unknown-kw
-tasks.add_task(func=ping, retries=3)  # E: unknown-kw
+tasks.add_task(func=send)  # E: missing-arg  # diverge: pyrefly-func-by-keyword
+tasks.add_task(func=send, address=1)  # E: arg-type  # diverge: pyrefly-func-by-keyword
+tasks.add_task(func=send, address="a@example.com", extra=1)  # E: unknown-kw  # diverge: pyrefly-func-by-keyword
+tasks.add_task(func=ping, retries=3)  # E: unknown-kw  # diverge: pyrefly-func-by-keyword
 tasks.add_task(func=1)  # E: not-callable

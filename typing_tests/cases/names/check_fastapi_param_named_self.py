@@ -16,5 +16,5 @@ tasks.add_task(handler, 1)
 tasks.add_task(handler, "1")  # E: arg-type
 tasks.add_task(outbox.flush)
 tasks.add_task(Outbox.flush, outbox)
-tasks.add_task(handler, self=1)  # E: mypy=misc, pyright=reportCallIssue  # diverge: self-keyword-collision
-tasks.add_task(Outbox.flush, self=outbox)  # E: mypy=misc, pyright=reportCallIssue  # diverge: self-keyword-collision
+tasks.add_task(handler, self=1)  # E: self-collision  # diverge: self-keyword-collision
+tasks.add_task(Outbox.flush, self=outbox)  # E: self-collision  # diverge: self-keyword-collision

@@ -10,4 +10,4 @@ BackgroundTask(rotate, "k1", 30)
 BackgroundTask(rotate, "k1", days=30)
 BackgroundTask(rotate, key_id="k1", days=30)  # E: pos-only-as-kw
 BackgroundTask(rotate, 1, days=30)  # E: arg-type
-BackgroundTask(rotate, days=30)  # E: missing-arg
+BackgroundTask(rotate, days=30)  # E: missing-arg, pyrefly=bad-argument-count

@@ -12,5 +12,5 @@ BackgroundTask(sample, "cpu", 1, unit="pct")
 BackgroundTask(sample, name="cpu", unit="pct")
 BackgroundTask(sample, "cpu", 1, "2")  # E: arg-type
 BackgroundTask(sample, "cpu", unit=1)  # E: arg-type
-BackgroundTask(sample, "cpu", name="mem")  # E: dup-arg
+BackgroundTask(sample, "cpu", name="mem")  # E: dup-arg  # diverge: zuban-dup-arg-into-var-keyword
 BackgroundTask(sample)  # E: missing-arg

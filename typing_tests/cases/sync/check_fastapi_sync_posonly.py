@@ -17,4 +17,4 @@ tasks.add_task(archive, 3, "a.txt")  # E: arg-type
 tasks.add_task(label, "x")
 # A keyword with the same name as a positional-only parameter lands in **extra.
 tasks.add_task(label, "x", name="y")
-tasks.add_task(label, name="y")  # E: missing-arg
+tasks.add_task(label, name="y")  # E: missing-arg, pyrefly=bad-argument-count

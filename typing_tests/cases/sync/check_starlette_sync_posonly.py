@@ -11,4 +11,4 @@ tasks.add_task(purge, "cache", 10)
 tasks.add_task(purge, "cache", limit=10)  # E: pos-only-as-kw
 tasks.add_task(purge, bucket="cache", limit=10)  # E: pos-only-as-kw
 tasks.add_task(purge, "cache", "10")  # E: arg-type
-tasks.add_task(purge, "cache")  # E: missing-arg
+tasks.add_task(purge, "cache")  # E: missing-arg, pyrefly=bad-argument-count

@@ -16,5 +16,5 @@ tasks.add_task(record, "hit", values="x")
 tasks.add_task(record, "hit", values=1)  # E: arg-type
 tasks.add_task(record, "hit", 1, 2.5)  # E: arg-type
 tasks.add_task(record, "hit", host=None)  # E: arg-type
-tasks.add_task(record, "hit", event="miss")  # E: dup-arg
+tasks.add_task(record, "hit", event="miss")  # E: dup-arg  # diverge: zuban-dup-arg-into-var-keyword
 tasks.add_task(record, host="a")  # E: missing-arg

@@ -1,9 +1,8 @@
 """A task with `**kwargs: Unpack[SomeTypedDict]` rejects a call that leaves out a required key."""
 
-from typing import NotRequired, TypedDict, Unpack
-
 from fastapi import BackgroundTasks
 from starlette.background import BackgroundTasks as StarletteBackgroundTasks
+from typing_extensions import NotRequired, TypedDict, Unpack
 
 
 class MailOptions(TypedDict):

@@ -1,9 +1,8 @@
 """A task with `**kwargs: Unpack[SomeTypedDict]` accepts the dict's keys with the right types."""
 
-from typing import NotRequired, TypedDict, Unpack
-
 from fastapi import BackgroundTasks
 from starlette.background import BackgroundTask
+from typing_extensions import NotRequired, TypedDict, Unpack
 
 
 class MailOptions(TypedDict):

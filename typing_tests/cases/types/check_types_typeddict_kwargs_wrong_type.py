@@ -1,9 +1,8 @@
 """A task with `**kwargs: Unpack[SomeTypedDict]` rejects a value of the wrong type for a key."""
 
-from typing import NotRequired, TypedDict, Unpack
-
 from fastapi import BackgroundTasks
 from starlette.background import BackgroundTasks as StarletteBackgroundTasks
+from typing_extensions import NotRequired, TypedDict, Unpack
 
 
 class MailOptions(TypedDict):

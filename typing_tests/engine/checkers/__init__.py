@@ -5,10 +5,14 @@ from __future__ import annotations
 from ..model import EngineError
 from .base import KINDS as KINDS
 from .base import TypeChecker as TypeChecker
+from .basedpyright import Basedpyright
 from .mypy import Mypy
+from .pyrefly import Pyrefly
 from .pyright import Pyright
+from .ty import Ty
+from .zuban import Zuban
 
-CHECKERS: dict[str, TypeChecker] = {c.name: c for c in (Mypy(), Pyright())}
+CHECKERS: dict[str, TypeChecker] = {c.name: c for c in (Mypy(), Pyright(), Basedpyright(), Pyrefly(), Ty(), Zuban())}
 
 
 def get(name: str) -> TypeChecker:

@@ -25,9 +25,11 @@ KINDS: Mapping[str, str] = {
     "pos-only-as-kw": "a positional-only task parameter passed by keyword",
     "not-callable": "the task is not a callable",
     "func-collision": "a task keyword named `func` collides with add_task's own `func`",
+    "self-collision": "a task keyword named `self` collides with the method's own bound `self`",
     "assert-type": "`assert_type` fails",
     "assignment": "an assignment of an incompatible type",
-    "attr": "an attribute or module member that does not exist",
+    "attr": "an attribute that does not exist",
+    "import-name": "a `from module import name` of a name the module does not have",
     "await": "an await of something that is not awaitable",
 }
 
@@ -58,6 +60,11 @@ class TypeChecker(Protocol):
     def name(self) -> str: ...
 
     @property
+    def family(self) -> str:
+        """Checkers of one family share error codes, so `mypy=...` in a case also speaks for zuban."""
+        ...
+
+    @property
     def executable(self) -> str: ...
 
     @property
@@ -72,6 +79,11 @@ class TypeChecker(Protocol):
 
     @property
     def ok_exit_codes(self) -> frozenset[int]: ...
+
+    @property
+    def unsupported(self) -> Mapping[str, str]:
+        """Targets this checker cannot handle, with the reason; the engine proves each still fails."""
+        ...
 
     def command(self, exe: str, spec: RunSpec) -> list[str]: ...
 

@@ -24,19 +24,23 @@ CODES: Mapping[str, frozenset[str]] = {
     "pos-only-as-kw": _CALL,
     "not-callable": frozenset({"arg-type"}),
     "func-collision": frozenset({"misc", "call-arg", "arg-type"}),
+    "self-collision": frozenset({"misc"}),
     "assert-type": frozenset({"assert-type"}),
     "assignment": frozenset({"assignment"}),
     "attr": frozenset({"attr-defined"}),
+    "import-name": frozenset({"attr-defined"}),
     "await": frozenset({"misc"}),
 }
 
 
 class Mypy:
     name = "mypy"
+    family = "mypy"
     executable = "mypy"
     codes = CODES
     import_codes = frozenset({"import-not-found", "import-untyped", "import"})
     ok_exit_codes = frozenset({0, 1})
+    unsupported: Mapping[str, str] = {}
 
     def command(self, exe: str, spec: RunSpec) -> list[str]:
         config = spec.workdir / "mypy.ini"

@@ -22,9 +22,11 @@ CODES: Mapping[str, frozenset[str]] = {
     "pos-only-as-kw": _CALL,
     "not-callable": frozenset({"reportArgumentType", "reportCallIssue"}),
     "func-collision": _CALL,
+    "self-collision": _CALL,
     "assert-type": frozenset({"reportAssertTypeFailure"}),
     "assignment": frozenset({"reportAssignmentType"}),
     "attr": frozenset({"reportAttributeAccessIssue"}),
+    "import-name": frozenset({"reportAttributeAccessIssue"}),
     "await": frozenset({"reportGeneralTypeIssues"}),
 }
 
@@ -33,10 +35,12 @@ _SEVERITY: Mapping[str, Severity] = {"error": "error", "warning": "warning", "in
 
 class Pyright:
     name = "pyright"
+    family = "pyright"
     executable = "pyright"
     codes = CODES
     import_codes = frozenset({"reportMissingImports", "reportMissingModuleSource"})
     ok_exit_codes = frozenset({0, 1})
+    unsupported: Mapping[str, str] = {}
 
     def command(self, exe: str, spec: RunSpec) -> list[str]:
         config = spec.workdir / "pyrightconfig.json"

@@ -1,0 +1,72 @@
+"""pyrefly: JSON output; `--preset default`, because the no-config `basic` preset skips argument errors."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from typing import cast
+
+from ..model import Diagnostic, EngineError, Severity
+from .base import Parsed, RunSpec
+
+CODES: Mapping[str, frozenset[str]] = {
+    "arg-type": frozenset({"bad-argument-type"}),
+    "missing-arg": frozenset({"missing-argument"}),
+    "too-many-pos": frozenset({"bad-argument-count"}),
+    "unknown-kw": frozenset({"unexpected-keyword"}),
+    "dup-arg": frozenset({"bad-keyword-argument"}),
+    "kw-only-as-pos": frozenset({"unexpected-positional-argument"}),
+    "pos-only-as-kw": frozenset({"unexpected-keyword"}),
+    "not-callable": frozenset({"bad-argument-type"}),
+    "func-collision": frozenset({"bad-keyword-argument", "bad-argument-type"}),
+    "self-collision": frozenset({"bad-keyword-argument", "bad-argument-type"}),
+    "assert-type": frozenset({"assert-type"}),
+    "assignment": frozenset({"bad-assignment"}),
+    "attr": frozenset({"missing-attribute"}),
+    "import-name": frozenset({"missing-module-attribute"}),
+    "await": frozenset({"not-async"}),
+}
+
+_SEVERITY: Mapping[str, Severity] = {"error": "error", "warn": "warning", "warning": "warning", "info": "note"}
+_MODULES = re.compile(r"INFO (\d[\d,]*) modules?\b")
+
+
+class Pyrefly:
+    name = "pyrefly"
+    family = "pyrefly"
+    executable = "pyrefly"
+    codes = CODES
+    import_codes = frozenset({"missing-import", "import-error", "missing-source"})
+    ok_exit_codes = frozenset({0, 1})
+    unsupported: Mapping[str, str] = {}
+
+    def command(self, exe: str, spec: RunSpec) -> list[str]:
+        return [
+            exe, "check",
+            "--preset", "default",
+            "--python-interpreter-path", str(spec.python),
+            "--python-version", spec.python_version,
+            "--output-format", "json",
+            "--summary",
+            *map(str, spec.files),
+        ]  # fmt: skip
+
+    def parse(self, stdout: str, stderr: str, spec: RunSpec) -> Parsed:
+        try:
+            data = cast(dict[str, list[dict[str, object]]], json.loads(stdout))
+            found = tuple(
+                Diagnostic(
+                    path=str((spec.root / str(raw["path"])).resolve()),
+                    line=int(cast(int, raw["line"])),
+                    column=int(cast(int, raw["column"])),
+                    severity=_SEVERITY[str(raw["severity"])],
+                    code=str(raw["name"]),
+                    message=str(raw["concise_description"]),
+                )
+                for raw in data["errors"]
+            )
+        except (ValueError, KeyError, TypeError) as exc:
+            raise EngineError(f"pyrefly printed something that is not its JSON output: {stdout[:200]!r}") from exc
+        modules = _MODULES.search(stderr)
+        return Parsed(found, int(modules.group(1).replace(",", "")) if modules else None)

@@ -1,0 +1,82 @@
+"""ty: GitLab code-quality JSON (its only JSON format), file count from `-v`."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from typing import cast
+
+from ..model import Diagnostic, EngineError, Severity
+from .base import Parsed, RunSpec
+
+CODES: Mapping[str, frozenset[str]] = {
+    "arg-type": frozenset({"invalid-argument-type"}),
+    "missing-arg": frozenset({"missing-argument"}),
+    "too-many-pos": frozenset({"too-many-positional-arguments"}),
+    "unknown-kw": frozenset({"unknown-argument"}),
+    "dup-arg": frozenset({"parameter-already-assigned"}),
+    "kw-only-as-pos": frozenset({"missing-argument", "too-many-positional-arguments"}),
+    "pos-only-as-kw": frozenset({"positional-only-parameter-as-kwarg"}),
+    "not-callable": frozenset({"invalid-argument-type"}),
+    "func-collision": frozenset({"missing-argument", "invalid-argument-type", "parameter-already-assigned"}),
+    "self-collision": frozenset({"missing-argument", "invalid-argument-type", "parameter-already-assigned"}),
+    "assert-type": frozenset({"type-assertion-failure"}),
+    "assignment": frozenset({"invalid-assignment"}),
+    "attr": frozenset({"missing-attribute"}),
+    "import-name": frozenset({"missing-module-member"}),
+    "await": frozenset({"invalid-await"}),
+}
+
+# GitLab's scale; ty writes errors as "major" and warnings as "minor".
+_SEVERITY: Mapping[str, Severity] = {
+    "blocker": "error",
+    "critical": "error",
+    "major": "error",
+    "minor": "warning",
+    "info": "note",
+}
+_INDEXED = re.compile(r"Indexed (\d+) file")
+
+
+class Ty:
+    name = "ty"
+    family = "ty"
+    executable = "ty"
+    codes = CODES
+    import_codes = frozenset({"unresolved-import", "import-not-found"})
+    ok_exit_codes = frozenset({0, 1})
+    unsupported: Mapping[str, str] = {}
+
+    def command(self, exe: str, spec: RunSpec) -> list[str]:
+        return [
+            exe, "check",
+            "--python", str(spec.python),
+            "--python-version", spec.python_version,
+            "--output-format", "gitlab",
+            "--no-progress",
+            "-v",
+            *map(str, spec.files),
+        ]  # fmt: skip
+
+    def parse(self, stdout: str, stderr: str, spec: RunSpec) -> Parsed:
+        try:
+            found: list[Diagnostic] = []
+            for raw in cast(list[dict[str, object]], json.loads(stdout)):
+                location = cast(dict[str, object], raw["location"])
+                begin = cast(dict[str, dict[str, int]], location["positions"])["begin"]
+                code = str(raw["check_name"])
+                found.append(
+                    Diagnostic(
+                        path=str((spec.root / str(location["path"])).resolve()),
+                        line=int(begin["line"]),
+                        column=int(begin["column"]),
+                        severity=_SEVERITY[str(raw["severity"])],
+                        code=code,
+                        message=str(raw["description"]).removeprefix(f"{code}: "),
+                    )
+                )
+        except (ValueError, KeyError, TypeError) as exc:
+            raise EngineError(f"ty printed something that is not its JSON output: {stdout[:200]!r}") from exc
+        indexed = _INDEXED.search(stderr)
+        return Parsed(tuple(found), int(indexed.group(1)) if indexed else None)

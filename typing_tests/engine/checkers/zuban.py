@@ -1,0 +1,73 @@
+"""zuban: mypy-compatible mode and codes; text output only, so it is parsed line by line."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from ..model import Diagnostic, EngineError, Severity
+from .base import Parsed, RunSpec
+from .mypy import CODES as MYPY_CODES
+
+_LINE = re.compile(
+    r"^(?P<path>[^:\n]+):(?P<line>\d+):(?P<col>\d+): (?P<sev>error|note|warning): "
+    r"(?P<msg>.*?)(?:  \[(?P<code>[\w-]+)\])?$"
+)
+_SUMMARY = re.compile(r"(?:checked|in) (\d+) source files?\b")
+_SEVERITY: Mapping[str, Severity] = {"error": "error", "warning": "warning", "note": "note"}
+
+# mypy's codes, except where zuban files the same error under another code.
+CODES: Mapping[str, frozenset[str]] = {
+    **MYPY_CODES,
+    "dup-arg": frozenset({"call-arg"}),
+    "self-collision": frozenset({"call-arg"}),
+    "assert-type": frozenset({"misc"}),
+}
+
+
+class Zuban:
+    name = "zuban"
+    family = "mypy"
+    executable = "zuban"
+    codes = CODES
+    import_codes = frozenset({"import-not-found", "import-untyped", "import"})
+    ok_exit_codes = frozenset({0, 1})
+    unsupported: Mapping[str, str] = {
+        "stubs": "zuban does not honour partial stub packages: with our stubs installed, "
+        "`from fastapi import BackgroundTasks` no longer resolves (https://github.com/zubanls/zuban/issues/354)"
+    }
+
+    def command(self, exe: str, spec: RunSpec) -> list[str]:
+        config = spec.workdir / "mypy.ini"
+        config.write_text("[mypy]\n", encoding="utf-8")
+        return [
+            exe, "check",
+            "--mode", "mypy",
+            "--config-file", str(config),
+            "--strict",
+            "--show-column-numbers",
+            "--python-executable", str(spec.python),
+            "--python-version", spec.python_version,
+            *map(str, spec.files),
+        ]  # fmt: skip
+
+    def parse(self, stdout: str, stderr: str, spec: RunSpec) -> Parsed:
+        found: list[Diagnostic] = []
+        analyzed: int | None = None
+        for number, raw in enumerate(stdout.splitlines(), 1):
+            if match := _LINE.match(raw):
+                found.append(
+                    Diagnostic(
+                        path=str((spec.root / match["path"]).resolve()),
+                        line=int(match["line"]),
+                        column=int(match["col"]),
+                        severity=_SEVERITY[match["sev"]],
+                        code=match["code"] or "",
+                        message=match["msg"],
+                    )
+                )
+            elif summary := _SUMMARY.search(raw):
+                analyzed = int(summary.group(1))
+            elif raw.strip():
+                raise EngineError(f"zuban printed a line the engine cannot read (stdout line {number}): {raw[:200]!r}")
+        return Parsed(tuple(found), analyzed)
