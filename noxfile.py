@@ -13,9 +13,18 @@ CONSTRAINTS = ("-c", str(ROOT / "requirements" / "constraints.txt"))
 STUBS = sorted(p for p in (ROOT / "stubs").iterdir() if (p / "pyproject.toml").is_file())
 STUB_DISTS = [tomllib.loads((p / "pyproject.toml").read_text())["project"]["name"] for p in STUBS]
 RUNTIME = ("starlette", "fastapi")
-CHECKERS = ("mypy", "pyright")
-CHECKER_PACKAGES = {"mypy": "mypy", "pyright": "pyright[nodejs]"}
+CHECKER_PACKAGES = {
+    "mypy": "mypy",
+    "pyright": "pyright[nodejs]",
+    "basedpyright": "basedpyright",
+    "pyrefly": "pyrefly",
+    "ty": "ty",
+    "zuban": "zuban",
+}
+CHECKERS = tuple(CHECKER_PACKAGES)
 TARGETS = ("stubs", "inline")
+PYTHONS = ("3.10", "3.11", "3.12", "3.13", "3.14")
+ALL = [*(f"--checker={c}" for c in CHECKERS), *(f"--python={v}" for v in PYTHONS)]
 UV = (sys.executable, "-m", "uv")  # nox's own uv, whether or not it is on PATH
 
 nox.options.default_venv_backend = "uv"
@@ -53,18 +62,37 @@ def typing(session: nox.Session, checker: str, target: str) -> None:
     python = checked_env(session, target)
     session.run(
         "pytest", "-p", "typing_tests.engine.plugin", "typing_tests",
-        f"--typing-checker={checker}", f"--typing-target={target}={python}", *session.posargs,
+        f"--typing-checker={checker}", f"--typing-target={target}={python}",
+        *(f"--typing-python={v}" for v in PYTHONS), *session.posargs,
     )  # fmt: skip
 
 
 @nox.session
 def matrix(session: nox.Session) -> None:
-    """The main job: every checker over both targets at once, printed as a case x checker matrix."""
+    """The main job: six checkers x two targets x five Python versions, one run each, as a matrix.
+
+    Writes results/*.json and renders RESULTS.md and results/index.html from them.
+    """
     install(session, "-e", ".", *CHECKER_PACKAGES.values())
     targets = [f"--target={t}={checked_env(session, t)}" for t in TARGETS]
-    session.run(
-        "python", "-m", "typing_tests.engine", *targets, *(f"--checker={c}" for c in CHECKERS), *session.posargs
-    )
+    session.run("python", "-m", "typing_tests.engine", *targets, *ALL, "--results=results", *session.posargs)
+    session.run("python", "-m", "typing_tests.engine.report")
+
+
+@nox.session(tags=["ci"])
+def results(session: nox.Session) -> None:
+    """The committed results, RESULTS.md and the HTML page match a fresh run of the pinned checkers."""
+    install(session, "-e", ".", *CHECKER_PACKAGES.values())
+    targets = [f"--target={t}={checked_env(session, t)}" for t in TARGETS]
+    session.run("python", "-m", "typing_tests.engine", *targets, *ALL, "--compare=results")
+    session.run("python", "-m", "typing_tests.engine.report", "--check")
+
+
+@nox.session
+def report(session: nox.Session) -> None:
+    """Render RESULTS.md and results/index.html from the committed results files."""
+    install(session, "-e", ".")
+    session.run("python", "-m", "typing_tests.engine.report")
 
 
 @nox.session(tags=["ci"])
@@ -117,12 +145,12 @@ def lint(session: nox.Session) -> None:
 
 @nox.session
 def latest(session: nox.Session) -> None:
-    """The corpus under the newest released checkers and runtime: shows what drifts from the pins."""
+    """The corpus under the newest released checkers and runtime; prints every cell that drifts from results/."""
     install(session, "-e", ".", *CHECKER_PACKAGES.values(), pinned=False)
-    session.run(*UV, "pip", "list", "--python", sys.executable, external=True)
-    targets = [f"--target={t}={checked_env(session, t, pinned=False)}" for t in TARGETS]
-    session.run(*UV, "pip", "list", "--python", targets[0].split("=", 2)[2], external=True)
+    session.run(*UV, "pip", "list", "--python", str(Path(session.bin) / "python"), external=True)
+    pythons = {t: checked_env(session, t, pinned=False) for t in TARGETS}
+    session.run(*UV, "pip", "list", "--python", pythons["stubs"], external=True)
     session.run(
-        "python", "-m", "typing_tests.engine", *targets, *(f"--checker={c}" for c in CHECKERS),
-        "--workdir=.typing-cache/latest", *session.posargs,
+        "python", "-m", "typing_tests.engine", *(f"--target={t}={p}" for t, p in pythons.items()), *ALL,
+        "--workdir=.typing-cache/latest", "--compare=results", *session.posargs,
     )  # fmt: skip

@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from .support import ROOT, STUB_PACKAGES, MakeEnv, cli
 
 CORPUS = ROOT / "typing_tests"
@@ -38,32 +40,65 @@ def test_paramspec_replaced_by_any_fails_the_suite(make_env: MakeEnv, tmp_path: 
         assert len(missed) >= 20, f"{checker} should miss many expected errors with Any-typed stubs"
 
 
-def test_deleting_an_expected_error_marker_fails(stubs_python: Path, tmp_path: Path) -> None:
+WRONG_TYPE_CODE = {
+    "mypy": "arg-type",
+    "pyright": "reportArgumentType",
+    "basedpyright": "reportArgumentType",
+    "pyrefly": "bad-argument-type",
+    "ty": "invalid-argument-type",
+    "zuban": "arg-type",
+}
+
+
+@pytest.mark.parametrize("checker", WRONG_TYPE_CODE)
+def test_deleting_an_expected_error_marker_fails(
+    stubs_python: Path, inline_python: Path, tmp_path: Path, checker: str
+) -> None:
+    """Every checker (zuban too, which cannot report unused ignores) reports the plain wrong-type call."""
     corpus = copy_corpus(tmp_path / "corpus")
     case = corpus / "cases" / POSITIONAL
     text = case.read_text(encoding="utf-8")
     assert '"3")  # E: arg-type' in text
     case.write_text(text.replace('"3")  # E: arg-type', '"3")'), encoding="utf-8")
     line = text.splitlines().index(next(x for x in text.splitlines() if '"3")  # E: arg-type' in x)) + 1
+    target = f"inline={inline_python}" if checker == "zuban" else f"stubs={stubs_python}"
     proc = cli(
-        "--corpus", corpus, "--select", POSITIONAL, "--target", f"stubs={stubs_python}", "--workdir", tmp_path / "w"
+        "--corpus",
+        corpus,
+        "--select",
+        POSITIONAL,
+        "--target",
+        target,
+        "--checker",
+        checker,
+        "--workdir",
+        tmp_path / "w",
     )
-    assert proc.returncode == 1
-    assert f"{POSITIONAL}:{line} - mypy: arg-type Argument 3" in proc.stdout
-    assert f"{POSITIONAL}:{line} - pyright: reportArgumentType Argument of type" in proc.stdout
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert f"{POSITIONAL}:{line} - {checker}: {WRONG_TYPE_CODE[checker]} " in proc.stdout
     assert "[unexpected; expected no error]" in proc.stdout
 
 
 def test_stubs_target_without_stubs_is_caught(inline_python: Path, tmp_path: Path) -> None:
-    proc = cli("--select", POSITIONAL, "--target", f"stubs={inline_python}", "--workdir", tmp_path / "w")
+    checkers = [f"--checker={c}" for c in WRONG_TYPE_CODE if c != "zuban"]
+    proc = cli("--select", POSITIONAL, "--target", f"stubs={inline_python}", *checkers, "--workdir", tmp_path / "w")
     assert proc.returncode == 1
-    assert proc.stderr.count("resolution probe check_probe_stubs") == 2
+    assert proc.stderr.count("resolution probe check_probe_stubs") == 5
+
+
+def test_zuban_stubs_target_is_unsupported_with_its_reason(stubs_python: Path, tmp_path: Path) -> None:
+    proc = cli("--select", POSITIONAL, "--target", f"stubs={stubs_python}", "--checker=zuban", "--workdir", tmp_path)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "unsupported: zuban-stubs-py3.11: zuban does not honour partial stub packages" in proc.stdout
+    assert "zubanls/zuban/issues/354" in proc.stdout
+    assert "0 passed, 0 failed, 0 skipped, 1 unsupported" in proc.stdout
 
 
 def test_inline_target_with_stubs_is_caught(stubs_python: Path, tmp_path: Path) -> None:
-    proc = cli("--select", POSITIONAL, "--target", f"inline={stubs_python}", "--workdir", tmp_path / "w")
+    checkers = [f"--checker={c}" for c in WRONG_TYPE_CODE if c != "zuban"]
+    proc = cli("--select", POSITIONAL, "--target", f"inline={stubs_python}", *checkers, "--workdir", tmp_path / "w")
     assert proc.returncode == 1
-    assert proc.stderr.count("resolution probe check_probe_inline") == 2
+    assert proc.stderr.count("resolution probe check_probe_inline") == 5
 
 
 def test_both_targets_pass_on_one_case(stubs_python: Path, inline_python: Path, tmp_path: Path) -> None:

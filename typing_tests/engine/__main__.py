@@ -7,6 +7,7 @@ import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from . import results
 from .corpus import load_corpus
 from .model import EngineError, Outcome, RunKey
 from .runner import Plan, RunOutcome, parse_targets, run_plan, summarize
@@ -30,6 +31,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--workdir", default=".typing-cache")
     parser.add_argument("--corpus", type=Path, default=CORPUS)
     parser.add_argument("--select", metavar="GLOB", help="only cases whose path below cases/ matches, e.g. 'sync/*'")
+    parser.add_argument("--results", type=Path, metavar="DIR", help="write one results file per checker here")
+    parser.add_argument(
+        "--compare",
+        type=Path,
+        metavar="DIR",
+        help="print every cell that differs from the results in DIR; exit 1 if any",
+    )
     args = parser.parse_args(argv)
     try:
         plan = Plan(
@@ -59,24 +67,41 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"({counts[Outcome.DIVERGENT]} with a known divergence); "
         f"{len(broken)} of {len(outcomes)} runs broken"
     )
-    return 1 if failed or broken else 0
+    changed = False
+    if args.results or args.compare:
+        docs = results.collect(plan, outcomes)
+        if args.results:
+            results.write(args.results, docs)
+        if args.compare:
+            changes = results.diff(results.load(args.compare), docs)
+            print(f"\n{len(changes)} cells differ from {args.compare}" + (":" if changes else ""))
+            print("\n".join(f"  {c}" for c in changes))
+            changed = bool(changes)
+    return 1 if failed or broken or changed else 0
+
+
+_ORDER = (Outcome.FAIL, Outcome.DIVERGENT, Outcome.PASS, Outcome.SKIP, Outcome.UNSUPPORTED)
 
 
 def render_matrix(plan: Plan, outcomes: Mapping[RunKey, RunOutcome]) -> str:
-    keys = plan.run_keys()
-    header = ["case", *(str(k) for k in keys)]
+    """Rows are cases, columns checker x target; a cell is the worst verdict over the Python versions."""
+    columns = list(dict.fromkeys((k.checker, k.target) for k in plan.run_keys()))
+    header = ["case", *(f"{c}/{t}" for c, t in columns)]
     rows: list[list[str]] = []
     for case in plan.corpus.cases:
         row = [f"{case.group}/{case.id}"]
-        for key in keys:
-            outcome = outcomes[key]
-            verdict = outcome.verdicts.get(case.id)
-            row.append("BROKEN" if outcome.error or verdict is None else _CELL[verdict.outcome])
+        for checker, target in columns:
+            runs = [o for k, o in outcomes.items() if (k.checker, k.target) == (checker, target)]
+            if any(o.error for o in runs):
+                row.append("BROKEN")
+                continue
+            seen = {o.verdicts[case.id].outcome for o in runs if case.id in o.verdicts}
+            row.append(next((_CELL[v] for v in _ORDER if v in seen), "-"))
         rows.append(row)
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
     lines = ["  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True)).rstrip() for r in [header, *rows]]
     failures = [
-        f"{p}" for key in keys for v in outcomes[key].verdicts.values() if v.outcome is Outcome.FAIL for p in v.problems
+        f"{p}" for o in outcomes.values() for v in o.verdicts.values() if v.outcome is Outcome.FAIL for p in v.problems
     ]
     return "\n".join([*lines, *([""] if failures else []), *failures])
 
