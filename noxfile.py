@@ -96,6 +96,13 @@ def report(session: nox.Session) -> None:
 
 
 @nox.session(tags=["ci"])
+def oracle(session: nox.Session) -> None:
+    """Runtime truth: every case runs against real starlette/fastapi and its claims must hold line by line."""
+    install(session, "-e", ".", "typeguard", *RUNTIME)
+    session.run("pytest", "typing_tests/test_runtime_truth.py", "-p", "no:cacheprovider", *session.posargs)
+
+
+@nox.session(tags=["ci"])
 def yaml(session: nox.Session) -> None:
     """pytest-mypy-plugins cases: exact mypy messages and reveal_type of the stub signatures."""
     install(session, "pytest-mypy-plugins", "mypy", *RUNTIME, *(str(p) for p in STUBS))
@@ -125,14 +132,14 @@ def stubtest(session: nox.Session) -> None:
 @nox.session(tags=["ci"])
 def tests(session: nox.Session) -> None:
     """Unit tests of the engine, including fault injection and the mutated-stub proof."""
-    install(session, "-e", ".", *CHECKER_PACKAGES.values(), *RUNTIME)
+    install(session, "-e", ".", "typeguard", *CHECKER_PACKAGES.values(), *RUNTIME)
     session.run("pytest", "tests", *session.posargs)
 
 
 @nox.session(tags=["ci"])
 def lint(session: nox.Session) -> None:
     """ruff (with PYI on the stubs), the engine under mypy/pyright strict, the stubs under both too."""
-    install(session, "-e", ".", "ruff", "mypy", "pyright[nodejs]", "nox", *RUNTIME)
+    install(session, "-e", ".", "ruff", "mypy", "pyright[nodejs]", "nox", "typeguard", *RUNTIME)
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
     session.run("mypy")

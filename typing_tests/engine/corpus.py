@@ -8,7 +8,7 @@ import re
 import sys
 import tokenize
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
@@ -22,6 +22,7 @@ _TERM_EXPLICIT = re.compile(r"^(?P<checker>[a-z]+)=(?P<codes>[A-Za-z][\w-]*(?:\+
 _FORBIDDEN = re.compile(r"\b(type|pyright|pyrefly|ty|zuban|mypy)\s*:\s*ignore|\bnoqa\b")
 TARGETS = frozenset({"stubs", "inline"})
 _MARKER_NAMES = frozenset({"E", "diverge"})
+_STATIC_ONLY = re.compile(r"^#\s*static-only:(.*)$")
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,7 @@ def parse_case(path: Path, cases_dir: Path, divergences: Mapping[str, Divergence
     min_python = (3, int(minor)) if minor else None
     source = path.read_text(encoding="utf-8")
     claim = _claim(path, source, min_python)
-    lines = dict(_markers(path, source, divergences))
+    lines, static_only = _markers(path, source, divergences)
     group = path.parent.relative_to(cases_dir).as_posix() if path.parent != cases_dir else ""
     return Case(
         id=path.stem,
@@ -83,6 +84,7 @@ def parse_case(path: Path, cases_dir: Path, divergences: Mapping[str, Divergence
         claim=claim,
         min_python=min_python,
         lines=lines,
+        static_only=static_only,
     )
 
 
@@ -104,7 +106,10 @@ def _claim(path: Path, source: str, min_python: tuple[int, int] | None) -> str:
     return doc.strip()
 
 
-def _markers(path: Path, source: str, divergences: Mapping[str, Divergence]) -> Iterable[tuple[int, LineSpec]]:
+def _markers(path: Path, source: str, divergences: Mapping[str, Divergence]) -> tuple[dict[int, LineSpec], str | None]:
+    """The claims per line, and the case's static-only justification if it has one."""
+    specs: dict[int, LineSpec] = {}
+    static_only: str | None = None
     code_lines: set[int] = set()
     comments: list[tuple[int, str]] = []
     for tok in tokenize.generate_tokens(io.StringIO(source).readline):
@@ -123,6 +128,12 @@ def _markers(path: Path, source: str, divergences: Mapping[str, Divergence]) -> 
         if line not in code_lines:
             if markers:
                 raise EngineError("a marker must stand at the end of the line it is about", path=path, line=line)
+            if (m := _STATIC_ONLY.match(text)) is not None:
+                if static_only is not None or not m.group(1).strip():
+                    raise EngineError(
+                        "give one `# static-only: <why the runtime cannot show it>`", path=path, line=line
+                    )
+                static_only = m.group(1).strip()
             continue
         for segment, m in parsed:
             if m is None or m.group("name") not in _MARKER_NAMES:
@@ -131,7 +142,8 @@ def _markers(path: Path, source: str, divergences: Mapping[str, Divergence]) -> 
                     path=path,
                     line=line,
                 )
-        yield line, _line_spec(path, line, markers, divergences)
+        specs[line] = _line_spec(path, line, markers, divergences)
+    return specs, static_only
 
 
 def _line_spec(path: Path, line: int, markers: list[re.Match[str]], divergences: Mapping[str, Divergence]) -> LineSpec:

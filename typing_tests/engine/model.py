@@ -64,6 +64,7 @@ class Case:
     claim: str
     min_python: tuple[int, int] | None
     lines: Mapping[int, LineSpec]
+    static_only: str | None = None
 
     def applies_to(self, python_version: str) -> bool:
         if self.min_python is None:

@@ -1,5 +1,7 @@
 """add_task returns None on starlette's BackgroundTasks and on fastapi's."""
 
+# static-only: assert_type does nothing at run time
+
 from fastapi import BackgroundTasks as FastAPIBackgroundTasks
 from starlette.background import BackgroundTask
 from starlette.background import BackgroundTasks as StarletteBackgroundTasks

@@ -1,5 +1,7 @@
 """A BackgroundTask's func, args, kwargs and is_async attributes have the declared general types."""
 
+# static-only: assert_type does nothing at run time
+
 from collections.abc import Callable
 from typing import Any
 

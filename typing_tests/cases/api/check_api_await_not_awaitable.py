@@ -9,15 +9,18 @@ from starlette.background import BackgroundTask
 def ping(host: str) -> None: ...
 
 
-async def main() -> None:
+async def run_tasks() -> None:
     tasks = BackgroundTasks()
     tasks.add_task(ping, "localhost")
     await tasks()
     await tasks  # E: await
 
+
+async def run_task() -> None:
     task = BackgroundTask(ping, "localhost")
     await task()
     await task  # E: await
 
 
-asyncio.run(main())
+asyncio.run(run_tasks())
+asyncio.run(run_task())

@@ -11,8 +11,6 @@ def ping(host: str) -> None: ...
 as_starlette: StarletteBackgroundTasks = FastAPIBackgroundTasks()
 as_task: BackgroundTask = FastAPIBackgroundTasks()
 starlette_as_task: BackgroundTask = StarletteBackgroundTasks()
-as_fastapi: FastAPIBackgroundTasks = StarletteBackgroundTasks()  # E: assignment
-task_as_tasks: StarletteBackgroundTasks = BackgroundTask(ping, "a")  # E: assignment
 
 
 def schedule(tasks: StarletteBackgroundTasks) -> None:

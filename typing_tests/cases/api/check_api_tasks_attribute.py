@@ -1,5 +1,7 @@
 """BackgroundTasks().tasks is a list of BackgroundTask, for starlette's class and fastapi's subclass."""
 
+# static-only: assert_type does nothing at run time
+
 from fastapi import BackgroundTasks as FastAPIBackgroundTasks
 from starlette.background import BackgroundTask
 from starlette.background import BackgroundTasks as StarletteBackgroundTasks

@@ -12,7 +12,7 @@ class Registry(Generic[K, V]):
     def register(self, key: K, value: V) -> None: ...
 
 
-registry: Registry[str, float] = Registry()
+registry = Registry[str, float]()
 BackgroundTask(registry.register, "pi", 3.14)
 BackgroundTask(registry.register, "one", 1)
 BackgroundTask(registry.register, 3.14, "pi")  # E: arg-type

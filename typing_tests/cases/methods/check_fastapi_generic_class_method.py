@@ -14,7 +14,7 @@ class Queue(Generic[T]):
 
 
 ints = Queue[int]()
-strs: Queue[str] = Queue()
+strs = Queue[str]()
 tasks = BackgroundTasks()
 tasks.add_task(ints.put, 1)
 tasks.add_task(ints.put, 1, priority=2)

@@ -12,7 +12,6 @@ mailer = Mailer()
 tasks = BackgroundTasks()
 tasks.add_task(Mailer.send, mailer, "a@example.com")
 tasks.add_task(Mailer.send, mailer, address="a@example.com")
-tasks.add_task(Mailer.send, "a@example.com", "b@example.com")  # E: arg-type
 tasks.add_task(Mailer.send, mailer)  # E: missing-arg
 BackgroundTask(Mailer.send, mailer, "a@example.com")
 BackgroundTask(Mailer.send, mailer, 1)  # E: arg-type

@@ -24,9 +24,6 @@ def count(n: int) -> int:
 tasks = BackgroundTasks()
 tasks.add_task(run_hook, render, 1)
 tasks.add_task(run_hook, hook=str, value=1)
-tasks.add_task(run_hook, render_text, 1)  # E: arg-type
-tasks.add_task(run_hook, count, 1)  # E: arg-type
 tasks.add_task(run_hook, "render", 1)  # E: arg-type
 
 task = BackgroundTask(run_hook, render, 2)
-bad_task = BackgroundTask(run_hook, hook=render_text, value=2)  # E: arg-type

@@ -1,5 +1,7 @@
 """A list[int] is rejected for a list[float] task parameter, because list is invariant."""
 
+# static-only: list invariance is a static rule: at run time a list of ints is a valid list of floats
+
 from fastapi import BackgroundTasks as FastAPIBackgroundTasks
 from starlette.background import BackgroundTasks as StarletteBackgroundTasks
 

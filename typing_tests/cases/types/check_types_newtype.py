@@ -1,5 +1,7 @@
 """A NewType task parameter accepts the NewType but rejects its plain base type; the NewType is accepted for the base."""
 
+# static-only: NewType is erased at run time, so a plain int and a UserId are the same object
+
 from typing import NewType
 
 from fastapi import BackgroundTasks

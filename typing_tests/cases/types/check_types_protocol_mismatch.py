@@ -31,7 +31,6 @@ def dispatch(sender: Sender, message: str) -> None: ...
 tasks = BackgroundTasks()
 tasks.add_task(dispatch, EmailSender(), "hi")
 tasks.add_task(dispatch, Pigeon(), "hi")  # E: arg-type
-tasks.add_task(dispatch, sender=NumberSender(), message="hi")  # E: arg-type
 
 starlette_tasks = StarletteBackgroundTasks()
 starlette_tasks.add_task(dispatch, EmailSender(), "hi")

@@ -1,0 +1,81 @@
+"""The runtime oracle finds every kind of disagreement between a case's claims and real starlette."""
+
+from __future__ import annotations
+
+import pytest
+
+from typing_tests.engine.corpus import load_corpus
+from typing_tests.engine.oracle import run_case
+
+from .support import MakeCorpus
+
+HEAD = '''"""Claim."""
+from fastapi import BackgroundTasks
+from starlette.background import BackgroundTask
+from starlette.responses import Response
+def send(address: str, retries: int = 0) -> None: ...
+tasks = BackgroundTasks()
+'''
+
+
+def problems(make_corpus: MakeCorpus, body: str) -> list[str]:
+    (case,) = load_corpus(make_corpus({"check_o.py": HEAD + body})).cases
+    return run_case(case)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        'tasks.add_task(send, "a")\n',
+        "tasks.add_task(send, 1)  # E: arg-type\n",
+        "tasks.add_task(send)  # E: missing-arg\n",
+        'tasks.add_task(send, "a", 1, 2)  # E: too-many-pos\n',
+        'tasks.add_task(send, "a", retry=1)  # E: unknown-kw\n',
+        'BackgroundTask(send, address=["a"])  # E: arg-type\n',
+        "tasks.add_task(1)  # E: not-callable\n",
+        "Response(background=send)  # E: arg-type\n",
+        "BackgroundTasks([1])  # E: arg-type\n",
+    ],
+)
+def test_agreement(make_corpus: MakeCorpus, body: str) -> None:
+    assert problems(make_corpus, body) == []
+
+
+def test_claimed_failure_that_runs_cleanly(make_corpus: MakeCorpus) -> None:
+    assert problems(make_corpus, 'tasks.add_task(send, "a")  # E: arg-type\n') == [
+        "check_o.py:7 - claimed to fail, but nothing failed there at run time"
+    ]
+
+
+def test_wrong_type_on_an_unclaimed_line(make_corpus: MakeCorpus) -> None:
+    (problem,) = problems(make_corpus, "tasks.add_task(send, 1)\n")
+    assert problem.startswith("check_o.py:7 - claimed to pass, but at run time: running a task: TypeCheckError")
+
+
+def test_missing_argument_on_an_unclaimed_line(make_corpus: MakeCorpus) -> None:
+    (problem,) = problems(make_corpus, "BackgroundTask(send)\n")
+    assert "missing a required argument: 'address'" in problem
+
+
+def test_failure_inside_a_function_is_attributed_to_its_line(make_corpus: MakeCorpus) -> None:
+    body = "import asyncio\nasync def main() -> None:\n    await tasks  # E: await\nasyncio.run(main())\n"
+    assert problems(make_corpus, body) == []
+    body = "import asyncio\nasync def main() -> None:\n    await tasks()\n    x: int = 1  # E: assignment\n"
+    body += "asyncio.run(main())\n"
+    assert problems(make_corpus, body) == ["check_o.py:10 - claimed to fail, but nothing failed there at run time"]
+
+
+def test_static_only_skips_claims_but_runs_the_rest(make_corpus: MakeCorpus) -> None:
+    body = 'x: int = "a"  # E: assignment\ntasks.add_task(send, "a")\n'
+    assert problems(make_corpus, body.replace("x: int", "# static-only: annotations are not checked\nx: int")) == []
+    assert problems(make_corpus, body) == ["check_o.py:7 - claimed to fail, but nothing failed there at run time"]
+    broken = '# static-only: annotations are not checked\nx: int = "a"  # E: assignment\ntasks.add_task(send, 2)\n'
+    (problem,) = problems(make_corpus, broken)
+    assert "claimed to pass" in problem
+
+
+def test_calls_of_case_functions_are_type_checked(make_corpus: MakeCorpus) -> None:
+    body = "def schedule(t: BackgroundTasks) -> None: ...\nschedule(BackgroundTask(send, 'a'))  # E: arg-type\n"
+    assert problems(make_corpus, body) == []
+    (problem,) = problems(make_corpus, body.replace("  # E: arg-type", ""))
+    assert "TypeCheckError: schedule() got t" in problem

@@ -1,0 +1,23 @@
+"""Runtime oracle: every case's claims hold against real starlette/fastapi (`nox -s oracle`)."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+
+from typing_tests.engine.corpus import load_corpus
+from typing_tests.engine.model import Case
+from typing_tests.engine.oracle import run_case
+from typing_tests.engine.plugin import CORPUS
+
+CASES = load_corpus(CORPUS).cases
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_case_claims_hold_at_run_time(case: Case) -> None:
+    if case.min_python is not None and sys.version_info[:2] < case.min_python:
+        pytest.skip(f"needs Python {case.min_python[0]}.{case.min_python[1]} to run")
+    problems = run_case(case)
+    if problems:
+        pytest.fail(f"{case.claim}\n" + "\n".join(problems), pytrace=False)
