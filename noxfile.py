@@ -116,17 +116,39 @@ def yaml(session: nox.Session) -> None:
     )
 
 
+RELEASES = tomllib.loads((ROOT / "requirements" / "releases.toml").read_text())
+STUBTEST_RUNS = {f"{r['package']}-{r['version']}": r for r in RELEASES["stubtest"]}
+
+
 @nox.session(tags=["ci"])
-def stubtest(session: nox.Session) -> None:
-    """stubtest proves the stubs match the pinned starlette/fastapi at runtime."""
-    install(session, "mypy", *RUNTIME, *(str(p) for p in STUBS))
-    modules: list[str] = []
-    allowlists: list[str] = []
-    for stub in STUBS:
-        meta = tomllib.loads((stub / "METADATA.toml").read_text())
-        modules += meta["tool"]["stubtest"]["modules"]
-        allowlists += ["--allowlist", str(stub / "@tests" / "stubtest_allowlist.txt")]
-    session.run("python", "-m", "mypy.stubtest", *modules, *allowlists, "--strict-type-check-only")
+@nox.parametrize("release", list(STUBTEST_RUNS))
+def stubtest(session: nox.Session, release: str) -> None:
+    """stubtest proves a stub matches one upstream release at runtime (requirements/releases.toml)."""
+    run = STUBTEST_RUNS[release]
+    stub = ROOT / "stubs" / run["package"]
+    meta = tomllib.loads((stub / "METADATA.toml").read_text())
+    install(session, "mypy", *(str(p) for p in STUBS))
+    session.install(f"{run['package']}=={run['version']}")  # not constrained: old releases pin old deps
+    allowlists = [arg for path in run["allowlists"] for arg in ("--allowlist", str(stub / path))]
+    session.run("python", "-m", "mypy.stubtest", *meta["tool"]["stubtest"]["modules"], *allowlists)
+
+
+@nox.session(tags=["ci"])
+def oldest(session: nox.Session) -> None:
+    """The corpus under mypy and pyright with our stubs over the oldest supported starlette/fastapi."""
+    install(session, "-e", ".", "mypy", "pyright[nodejs]")
+    env = ROOT / ".nox" / "_checked-oldest"
+    python = env / "bin" / "python"
+    if not python.exists():
+        session.run(*UV, "venv", "--quiet", "--python", sys.executable, str(env), external=True)
+    pins = [f"{name}=={version}" for name, version in RELEASES["oldest"].items()]
+    stubs = [str(p) for p in STUBS]
+    reinstall = [f"--reinstall-package={d}" for d in STUB_DISTS]
+    session.run(*UV, "pip", "install", "--quiet", "--python", str(python), *pins, *stubs, *reinstall, external=True)
+    session.run(
+        "python", "-m", "typing_tests.engine", f"--target=oldest={python}", "--checker=mypy", "--checker=pyright",
+        *(f"--python={v}" for v in PYTHONS), "--workdir=.typing-cache/oldest", *session.posargs,
+    )  # fmt: skip
 
 
 @nox.session(tags=["ci"])

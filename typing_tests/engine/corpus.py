@@ -20,7 +20,7 @@ CASE_NAME = re.compile(r"^check_[a-z0-9_]+(?:-py3(?P<minor>\d{1,2}))?\.py$")
 _MARKER = re.compile(r"^(?P<name>[A-Za-z][\w?\[\]-]*)\s*:\s*(?P<body>.*)$")
 _TERM_EXPLICIT = re.compile(r"^(?P<checker>[a-z]+)=(?P<codes>[A-Za-z][\w-]*(?:\+[A-Za-z][\w-]*)*)$")
 _FORBIDDEN = re.compile(r"\b(type|pyright|pyrefly|ty|zuban|mypy)\s*:\s*ignore|\bnoqa\b")
-TARGETS = frozenset({"stubs", "inline"})
+TARGETS = frozenset({"stubs", "inline", "oldest"})
 _MARKER_NAMES = frozenset({"E", "diverge"})
 _STATIC_ONLY = re.compile(r"^#\s*static-only:(.*)$")
 

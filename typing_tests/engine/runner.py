@@ -16,6 +16,8 @@ from .judge import judge
 from .model import Case, EngineError, Outcome, RunKey, RunResult, Target, Verdict
 
 PROBES = Path(__file__).parent / "probes"
+# Which fingerprint each target must show: `oldest` is the stubs over the oldest supported release.
+TARGET_PROBES = {"stubs": "stubs", "inline": "inline", "oldest": "stubs"}
 PYTHON_VERSIONS = ("3.10", "3.11", "3.12", "3.13", "3.14")
 _VERSION = re.compile(r"^3\.\d{1,2}$")
 
@@ -36,8 +38,8 @@ class Plan:
             if not _VERSION.match(version):
                 raise EngineError(f"not a Python version: {version!r} (use e.g. 3.11)")
         for target in self.targets:
-            if target.name not in ("stubs", "inline"):
-                raise EngineError(f"unknown target {target.name!r}; use stubs or inline")
+            if target.name not in TARGET_PROBES:
+                raise EngineError(f"unknown target {target.name!r}; use one of {', '.join(TARGET_PROBES)}")
             if not target.python.is_file():
                 raise EngineError(f"target {target.name}: no interpreter at {target.python}")
         if not (self.checkers and self.targets and self.python_versions):
@@ -61,7 +63,7 @@ class RunOutcome:
 def probe_cases(target: str) -> tuple[Case, ...]:
     """Engine-owned cases that prove resolution; each target has its own fingerprint."""
     found: list[Case] = []
-    for folder in (PROBES / "common", PROBES / target):
+    for folder in (PROBES / "common", PROBES / TARGET_PROBES[target]):
         for path in sorted(folder.glob("check_*.py")):
             found.append(parse_case(path, folder, {}))
     return tuple(found)

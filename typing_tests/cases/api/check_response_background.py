@@ -15,6 +15,6 @@ tasks.add_task(cleanup, "/tmp/a")
 with_fastapi_tasks = Response(b"ok", background=tasks)
 with_starlette_tasks = Response("ok", background=StarletteBackgroundTasks())
 with_task = Response(content="ok", background=BackgroundTask(cleanup, "/tmp/b"))
-with_none = Response("ok", background=None)
+with_none = Response("ok", background=None)  # diverge: starlette-017-response-background-implicit-optional
 with_function = Response("ok", background=cleanup)  # E: arg-type
 with_task_class = Response("ok", background=BackgroundTask)  # E: arg-type
