@@ -151,6 +151,14 @@ def oldest(session: nox.Session) -> None:
     )  # fmt: skip
 
 
+@nox.session
+def mutants(session: nox.Session) -> None:
+    """Mutation testing of the stubs: each mutant runs the corpus (mypy, pyright); survivors must be argued."""
+    install(session, "-e", ".", "mypy", "pyright[nodejs]")
+    base = checked_env(session, "inline")
+    session.run("python", "-m", "typing_tests.engine.mutate", f"--base={base}", *session.posargs)
+
+
 @nox.session(tags=["ci"])
 def tests(session: nox.Session) -> None:
     """Unit tests of the engine, including fault injection and the mutated-stub proof."""
@@ -161,7 +169,7 @@ def tests(session: nox.Session) -> None:
 @nox.session(tags=["ci"])
 def lint(session: nox.Session) -> None:
     """ruff (with PYI on the stubs), the engine under mypy/pyright strict, the stubs under both too."""
-    install(session, "-e", ".", "ruff", "mypy", "pyright[nodejs]", "nox", "typeguard", *RUNTIME)
+    install(session, "-e", ".", "ruff", "mypy", "pyright[nodejs]", "nox", "typeguard", "types-PyYAML", *RUNTIME)
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
     session.run("mypy")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -10,7 +11,7 @@ import pytest
 
 from typing_tests.engine.__main__ import main
 
-from .support import MakeCorpus, MakeEnv
+from .support import ROOT, MakeCorpus, MakeEnv
 
 GOOD = '"""A good case."""\ndef f(x: int) -> None: ...\nf("a")  # E: arg-type\n'
 FakeChecker = Callable[[str, str], None]
@@ -91,3 +92,26 @@ def test_runtime_not_importable(
     err = capsys.readouterr().err
     assert "import did not resolve" in err
     assert "starlette" in err
+
+
+def test_pytest_plugin_fails_closed_on_a_crashing_checker(
+    make_corpus: MakeCorpus, make_env: MakeEnv, inline_python: Path, tmp_path: Path
+) -> None:
+    """Through pytest too: the run item and every case item fail, none passes."""
+    runner = make_env([])
+    fake = runner.parent / "mypy"
+    fake.write_text('#!/bin/sh\necho "INTERNAL ERROR: boom" >&2\nexit 2\n', encoding="utf-8")
+    fake.chmod(0o755)
+    corpus = make_corpus({"check_good.py": GOOD})
+    proc = subprocess.run(
+        [
+            str(runner), "-m", "pytest", "-p", "typing_tests.engine.plugin", str(corpus), f"--typing-corpus={corpus}",
+            f"--typing-target=inline={inline_python}", "--typing-checker=mypy", f"--typing-workdir={tmp_path / 'w'}",
+            "-p", "no:cacheprovider",
+        ],
+        capture_output=True, text=True, cwd=ROOT, check=False,
+    )  # fmt: skip
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "2 failed" in proc.stdout
+    assert "passed" not in proc.stdout.splitlines()[-1]
+    assert "mypy crashed (exit 2)" in proc.stdout

@@ -15,6 +15,7 @@ from typing import cast
 
 from .checkers import CHECKERS, KINDS
 from .model import Case, Divergence, EngineError, LineSpec
+from .yamlcases import YamlCase, load_yaml_cases
 
 CASE_NAME = re.compile(r"^check_[a-z0-9_]+(?:-py3(?P<minor>\d{1,2}))?\.py$")
 _MARKER = re.compile(r"^(?P<name>[A-Za-z][\w?\[\]-]*)\s*:\s*(?P<body>.*)$")
@@ -30,6 +31,7 @@ class Corpus:
     root: Path
     cases: tuple[Case, ...]
     divergences: Mapping[str, Divergence]
+    yaml_cases: tuple[YamlCase, ...] = ()
 
 
 def load_corpus(root: Path, select: str | None = None) -> Corpus:
@@ -38,14 +40,15 @@ def load_corpus(root: Path, select: str | None = None) -> Corpus:
     cases_dir = root / "cases"
     divergences = load_divergences(root / "divergences.toml")
     cases = load_cases(cases_dir, divergences, select)
+    yaml_cases = load_yaml_cases(root / "yaml")
     if select is not None:
-        return Corpus(root, cases, divergences)
+        return Corpus(root, cases, divergences, yaml_cases)
     used = {d for case in cases for spec in case.lines.values() for d in spec.divergences}
     for unused in sorted(set(divergences) - used):
         raise EngineError(
             f"divergence [{unused}] is not named by any case line; remove it", path=root / "divergences.toml"
         )
-    return Corpus(root, cases, divergences)
+    return Corpus(root, cases, divergences, yaml_cases)
 
 
 def load_cases(cases_dir: Path, divergences: Mapping[str, Divergence], select: str | None = None) -> tuple[Case, ...]:

@@ -1,0 +1,78 @@
+"""Malformed YAML cases stop the run with one message naming the file and line."""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from typing_tests.engine.corpus import load_corpus
+from typing_tests.engine.model import EngineError
+from typing_tests.engine.yamlcases import load_yaml_cases
+
+from .support import ROOT, MakeCorpus
+
+GOOD_CASE = '"""Good."""\nx: int = 1\n'
+
+
+def write_yaml(root: Path, text: str, name: str = "test_x.yml") -> Path:
+    folder = root / "yaml"
+    folder.mkdir(exist_ok=True)
+    path = folder / name
+    path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    return path
+
+
+def test_committed_yaml_cases_load() -> None:
+    cases = load_yaml_cases(ROOT / "typing_tests" / "yaml")
+    assert len(cases) >= 20
+    assert all(c.main for c in cases)
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "message"),
+    [
+        ("- case: a\n  main: |\n    x = 1\n  out: [\n", 5, "malformed YAML"),
+        ("- case: a\n  main: x = 1\n  outt: ''\n", 1, "unknown key(s) ['outt']"),
+        ("- case: has space\n  main: x = 1\n", 1, "`case` is a name without spaces"),
+        ("- case: a\n", 1, "has no `main` text"),
+        (
+            "- case: a\n  main: |\n    x = 1\n  out: |\n    main:3: error: boom  [misc]\n",
+            1,
+            "a line that does not exist",
+        ),
+        ("- case: a\n  main: x = 1\n  out: |\n    not an output line\n", 1, "is not `file:line: severity: message`"),
+        ("- case: a\n  main: x = 1\n- case: a\n  main: x = 2\n", 3, "duplicate YAML case 'a'"),
+        ("{}\n", 1, "non-empty list of cases"),
+    ],
+    ids=["syntax", "unknown-key", "bad-name", "no-main", "line-out-of-range", "bad-out", "duplicate", "not-a-list"],
+)
+def test_malformed_yaml(make_corpus: MakeCorpus, text: str, line: int, message: str) -> None:
+    root = make_corpus({"check_good.py": GOOD_CASE})
+    path = write_yaml(root, text)
+    with pytest.raises(EngineError, match=re.escape(message)) as info:
+        load_corpus(root)
+    assert str(info.value).startswith(f"{path}:{line}: ")
+
+
+def test_out_may_name_an_extra_file(make_corpus: MakeCorpus) -> None:
+    root = make_corpus({"check_good.py": GOOD_CASE})
+    write_yaml(
+        root,
+        """
+        - case: multi
+          main: |
+            from app.jobs import run
+          out: |
+            app/jobs:2: error: boom  [misc]
+          files:
+            - path: app/jobs.py
+              content: |
+                x = 1
+                def run() -> None: ...
+        """,
+    )
+    (case,) = load_corpus(root).yaml_cases
+    assert case.files == {"app/jobs.py": "x = 1\ndef run() -> None: ...\n"}
