@@ -61,7 +61,7 @@ def typing(session: nox.Session, checker: str, target: str) -> None:
     install(session, "-e", ".", CHECKER_PACKAGES[checker])
     python = checked_env(session, target)
     session.run(
-        "pytest", "-p", "typing_tests.engine.plugin", "typing_tests",
+        "pytest", "-p", "typing_tests.engine.plugin", "typing_tests/cases", "typing_tests/divergences.toml",
         f"--typing-checker={checker}", f"--typing-target={target}={python}",
         *(f"--typing-python={v}" for v in PYTHONS), *session.posargs,
     )  # fmt: skip
@@ -105,15 +105,12 @@ def oracle(session: nox.Session) -> None:
 @nox.session(tags=["ci"])
 def yaml(session: nox.Session) -> None:
     """pytest-mypy-plugins cases: exact mypy messages and reveal_type of the stub signatures."""
-    install(session, "pytest-mypy-plugins", "mypy", *RUNTIME, *(str(p) for p in STUBS))
-    session.run(
-        "pytest",
-        "typing_tests/yaml",
-        "--mypy-ini-file=typing_tests/yaml/mypy.ini",
-        "-p",
-        "no:cacheprovider",
-        *session.posargs,
-    )
+    install(session, "-e", ".", "pytest-mypy-plugins", "mypy", *RUNTIME, *(str(p) for p in STUBS))
+    ini = "--mypy-ini-file=typing_tests/yaml/mypy.ini"
+    session.run("pytest", "typing_tests/yaml", ini, "-p", "no:cacheprovider", *session.posargs)
+    # The same cases through the engine's batched runner, and proof that both give the same verdicts.
+    session.run("python", "-m", "typing_tests.engine.yamlbatch", ini)
+    session.run("pytest", "tests/test_yaml_batch.py", "-p", "no:cacheprovider")
 
 
 RELEASES = tomllib.loads((ROOT / "requirements" / "releases.toml").read_text())
@@ -178,6 +175,13 @@ def lint(session: nox.Session) -> None:
     for stub in stub_files:  # one at a time: every stub module is named background
         session.run("mypy", "--strict", "--config-file=stubs/mypy.ini", stub)
     session.run("pyright", "-p", "stubs/pyrightconfig.json", *stub_files)
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """Benchmarks P1-P5 against the bare checkers, pytest-mypy-plugins and pytest-typing (BENCHMARKS.md)."""
+    install(session, "-e", ".", *CHECKER_PACKAGES.values(), "pytest-mypy-plugins", "pytest-typing", *RUNTIME)
+    session.run("python", "benchmarks/bench.py", *session.posargs)
 
 
 @nox.session

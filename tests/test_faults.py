@@ -115,3 +115,22 @@ def test_pytest_plugin_fails_closed_on_a_crashing_checker(
     assert "2 failed" in proc.stdout
     assert "passed" not in proc.stdout.splitlines()[-1]
     assert "mypy crashed (exit 2)" in proc.stdout
+
+
+def test_reuse_reruns_after_any_change(make_corpus: MakeCorpus, fake_checker: FakeChecker, tmp_path: Path) -> None:
+    """--reuse skips the checker only while the command, the files and the environment are unchanged."""
+    calls = tmp_path / "calls"
+    fake_checker(
+        "pyright",
+        f"""echo run >> {calls}
+        echo '{{"version": "1", "generalDiagnostics": [], "summary": {{"filesAnalyzed": 3}}}}'""",
+    )
+    corpus = make_corpus({"check_good.py": '"""Good."""\nx: int = 1\n'})
+    for _ in range(2):
+        run(corpus, "pyright", "--reuse")
+    assert calls.read_text().count("run") == 1
+    (corpus / "cases" / "check_good.py").write_text('"""Good."""\nx: int = 2\n', encoding="utf-8")
+    run(corpus, "pyright", "--reuse")
+    assert calls.read_text().count("run") == 2
+    run(corpus, "pyright")
+    assert calls.read_text().count("run") == 3

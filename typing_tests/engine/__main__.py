@@ -30,6 +30,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=600.0)
     parser.add_argument("--workdir", default=".typing-cache")
     parser.add_argument("--corpus", type=Path, default=CORPUS)
+    parser.add_argument(
+        "--reuse", action="store_true", help="reuse a run whose command, files and environment are all unchanged"
+    )
     parser.add_argument("--select", metavar="GLOB", help="only cases whose path below cases/ matches, e.g. 'sync/*'")
     parser.add_argument("--results", type=Path, metavar="DIR", help="write one results file per checker here")
     parser.add_argument(
@@ -47,6 +50,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             python_versions=tuple(args.python or ("3.11",)),
             workroot=Path(args.workdir).absolute(),
             timeout=args.timeout,
+            reuse=args.reuse,
         )
     except EngineError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -30,6 +30,7 @@ class Plan:
     python_versions: tuple[str, ...]
     workroot: Path
     timeout: float = 600.0
+    reuse: bool = False
 
     def __post_init__(self) -> None:
         for name in self.checkers:
@@ -84,7 +85,7 @@ def run_one(plan: Plan, key: RunKey, python: Path) -> RunOutcome:
     cases = [c for c in plan.corpus.cases if c.applies_to(key.python_version)]
     probes = probe_cases(key.target)
     files = tuple(c.path for c in (*cases, *probes))
-    spec = RunSpec(key, files, python, key.python_version, plan.workroot / str(key), root)
+    spec = RunSpec(key, files, python, key.python_version, plan.workroot / str(key), root, plan.reuse)
     outcome = RunOutcome(key)
     try:
         result = execute(checker, spec, plan.timeout)
@@ -130,8 +131,7 @@ def health(result: RunResult, files: Sequence[Path], import_codes: frozenset[str
         if analyzed < len(files):
             problems.append(f"analysed {analyzed} files, but the batch holds {len(files)}")
     else:
-        # mypy names a module by its dotted path from the nearest package root; the stem ends it.
-        missing = sorted(p.stem for p in files if not any(m == p.stem or m.endswith("." + p.stem) for m in analyzed))
+        missing = sorted(p.stem for p in files if str(p) not in analyzed)
         if missing:
             problems.append(f"did not analyse {len(missing)} of {len(files)} files: {', '.join(missing[:10])}")
     return problems

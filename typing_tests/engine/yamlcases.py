@@ -40,6 +40,9 @@ class YamlCase:
     out: tuple[str, ...]
     files: dict[str, str]
     mypy_config: str | None
+    parametrized: tuple[dict[str, object], ...] = ()
+    regex: bool = False
+    expect_fail: bool = False
 
 
 class _LineLoader(yaml.SafeLoader):
@@ -114,7 +117,24 @@ def _case(path: Path, item: object) -> YamlCase:
                 line=where,
             )
     config = raw.get("mypy_config")
-    return YamlCase(name, path, line, main, out_lines, files, config if isinstance(config, str) else None)
+    params = raw.get("parametrized", [])
+    if not isinstance(params, list) or not all(isinstance(p, dict) for p in cast(list[object], params)):
+        raise EngineError(f"case {name!r}: `parametrized` is a list of mappings", path=path, line=line)
+    variants = tuple(
+        {k: v for k, v in cast(dict[str, object], p).items() if k != _LINE} for p in cast(list[object], params)
+    )
+    return YamlCase(
+        name,
+        path,
+        line,
+        main,
+        out_lines,
+        files,
+        config if isinstance(config, str) else None,
+        variants,
+        bool(raw.get("regex", False)),
+        bool(raw.get("expect_fail", False)),
+    )
 
 
 def _files(path: Path, line: int, raw: object) -> dict[str, str]:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from .. import resultcache
 from ..model import Diagnostic, EngineError, RunKey, RunResult
 
 # Error kinds a case line can claim with `# E: <kind>`; each checker maps every kind to its own codes.
@@ -44,6 +45,7 @@ class RunSpec:
     python_version: str
     workdir: Path
     root: Path
+    reuse: bool = False
 
 
 @dataclass(frozen=True)
@@ -121,6 +123,9 @@ def execute(checker: TypeChecker, spec: RunSpec, timeout: float) -> RunResult:
     exe = find_executable(checker.executable)
     spec.workdir.mkdir(parents=True, exist_ok=True)
     cmd = checker.command(exe, spec)
+    fingerprint = resultcache.key(cmd, exe, spec.files, spec.python) if spec.reuse else None
+    if fingerprint is not None and (cached := resultcache.load(spec.workdir, fingerprint)) is not None:
+        return cached
     started = time.perf_counter()
     try:
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, cwd=spec.root, check=False)
@@ -135,7 +140,7 @@ def execute(checker: TypeChecker, spec: RunSpec, timeout: float) -> RunResult:
             + _tail(proc.stderr or proc.stdout)
         )
     parsed = checker.parse(proc.stdout, proc.stderr, spec)
-    return RunResult(
+    result = RunResult(
         key=spec.key,
         version=parsed.version or version_of(exe),
         command=tuple(cmd),
@@ -143,6 +148,9 @@ def execute(checker: TypeChecker, spec: RunSpec, timeout: float) -> RunResult:
         analyzed=parsed.analyzed,
         seconds=seconds,
     )
+    if fingerprint is not None:
+        resultcache.save(spec.workdir, fingerprint, result)
+    return result
 
 
 def _show(cmd: Sequence[str]) -> str:
