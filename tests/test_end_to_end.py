@@ -79,11 +79,16 @@ def test_deleting_an_expected_error_marker_fails(
     assert "[unexpected; expected no error]" in proc.stdout
 
 
-def test_stubs_target_without_stubs_is_caught(inline_python: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize(("target", "env", "probe"), [("stubs", "inline", "stubs"), ("inline", "stubs", "inline")])
+def test_a_target_on_the_wrong_environment_is_caught(
+    inline_python: Path, stubs_python: Path, tmp_path: Path, target: str, env: str, probe: str
+) -> None:
+    """The fingerprint probes tell a stubs environment from an inline one, under every checker that runs both."""
+    python = inline_python if env == "inline" else stubs_python
     checkers = [f"--checker={c}" for c in WRONG_TYPE_CODE if c != "zuban"]
-    proc = cli("--select", POSITIONAL, "--target", f"stubs={inline_python}", *checkers, "--workdir", tmp_path / "w")
+    proc = cli("--select", POSITIONAL, "--target", f"{target}={python}", *checkers, "--workdir", tmp_path / "w")
     assert proc.returncode == 1
-    assert proc.stderr.count("resolution probe check_probe_stubs") == 5
+    assert proc.stderr.count(f"resolution probe check_probe_{probe}") == 5
 
 
 def test_zuban_stubs_target_is_unsupported_with_its_reason(stubs_python: Path, tmp_path: Path) -> None:
@@ -92,13 +97,6 @@ def test_zuban_stubs_target_is_unsupported_with_its_reason(stubs_python: Path, t
     assert "unsupported: zuban-stubs-py3.11: zuban does not honour partial stub packages" in proc.stdout
     assert "zubanls/zuban/issues/354" in proc.stdout
     assert "0 passed, 0 failed, 0 skipped, 1 unsupported" in proc.stdout
-
-
-def test_inline_target_with_stubs_is_caught(stubs_python: Path, tmp_path: Path) -> None:
-    checkers = [f"--checker={c}" for c in WRONG_TYPE_CODE if c != "zuban"]
-    proc = cli("--select", POSITIONAL, "--target", f"inline={stubs_python}", *checkers, "--workdir", tmp_path / "w")
-    assert proc.returncode == 1
-    assert proc.stderr.count("resolution probe check_probe_inline") == 5
 
 
 def test_both_targets_pass_on_one_case(stubs_python: Path, inline_python: Path, tmp_path: Path) -> None:

@@ -31,7 +31,7 @@ def run(corpus: Path, checker: str, *extra: str, python: Path | None = None) -> 
         ("mypy", 'echo "this is not json"; exit 1', "mypy printed something that is not its JSON output"),
         ("pyright", 'echo "<html>"; exit 0', "pyright printed something that is not its JSON output"),
         ("pyright", 'echo "{}"; exit 0', "pyright printed something that is not its JSON output"),
-        ("mypy", "exit 0", "mypy wrote no module report"),
+        ("mypy", "exit 0", "fake-mypy --version failed"),
         (
             "pyright",
             """echo '{"version": "1", "generalDiagnostics": [], "summary": {"filesAnalyzed": 1}}'""",
@@ -44,7 +44,7 @@ def run(corpus: Path, checker: str, *extra: str, python: Path | None = None) -> 
         ),
     ],
     ids=["mypy-crash", "pyright-crash", "mypy-garbage", "pyright-garbage", "pyright-empty-json",
-         "mypy-no-report", "too-few-files", "silent-checker-misses-canary"],
+         "mypy-analysed-nothing", "too-few-files", "silent-checker-misses-canary"],
 )  # fmt: skip
 def test_broken_checker_fails_the_run(
     make_corpus: MakeCorpus,

@@ -5,6 +5,7 @@ Runs in the `yaml` session, where pytest-mypy-plugins and the stubs are installe
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -29,6 +30,8 @@ def pmp_verdicts(folder: Path, tmp_path: Path) -> dict[str, bool]:
         [sys.executable, "-m", "pytest", str(folder), f"--mypy-ini-file={INI}", "-p", "no:cacheprovider",
          f"--junitxml={junit}", "-q", f"--mypy-testing-base={tmp_path}"],
         cwd=tmp_path, capture_output=True, text=True, check=False,
+        # pytest-mypy-plugins looks mypy up on PATH: make it this environment's.
+        env={**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"},
     )  # fmt: skip
     verdicts: dict[str, bool] = {}
     for case in ET.parse(junit).getroot().iter("testcase"):
@@ -57,5 +60,6 @@ def test_same_verdicts_on_broken_copies(tmp_path: Path) -> None:
     text = text.replace('    main:3: note: "add_task" defined in "fastapi.background"\n', "", 1)
     messages.write_text(text, encoding="utf-8")
     pmp = pmp_verdicts(folder, tmp_path)
-    assert sum(not ok for ok in pmp.values()) == 2
+    assert not pmp["wrong_type_names_the_task_parameter_type"]
+    assert not pmp["unknown_keyword_points_at_the_defining_module"]
     assert batch_verdicts(folder, tmp_path) == pmp
