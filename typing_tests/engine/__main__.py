@@ -7,7 +7,7 @@ import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from . import results
+from . import ci, results
 from .corpus import load_corpus
 from .model import EngineError, Outcome, RunKey
 from .runner import Plan, RunOutcome, parse_targets, run_plan, summarize
@@ -34,6 +34,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--reuse", action="store_true", help="reuse a run whose command, files and environment are all unchanged"
     )
     parser.add_argument("--select", metavar="GLOB", help="only cases whose path below cases/ matches, e.g. 'sync/*'")
+    parser.add_argument("--junitxml", type=Path, metavar="FILE", help="write a JUnit XML report")
+    parser.add_argument(
+        "--github-annotations", action="store_true", help="print ::error annotations for GitHub Actions"
+    )
     parser.add_argument("--results", type=Path, metavar="DIR", help="write one results file per checker here")
     parser.add_argument(
         "--compare",
@@ -71,6 +75,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"({counts[Outcome.DIVERGENT]} with a known divergence); "
         f"{len(broken)} of {len(outcomes)} runs broken"
     )
+    if args.junitxml:
+        args.junitxml.write_text(ci.junit(plan, outcomes), encoding="utf-8")
+    if args.github_annotations:
+        print("\n".join(ci.github_annotations(outcomes, plan.corpus.root.parent)))
     changed = False
     if args.results or args.compare:
         docs = results.collect(plan, outcomes)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -143,6 +144,8 @@ def parse_targets(values: Sequence[str]) -> tuple[Target, ...]:
         name, sep, python = value.partition("=")
         if not sep or not name or not python:
             raise EngineError(f"a target is NAME=PYTHON, e.g. stubs=.venv/bin/python; got {value!r}")
+        if "/" not in python:  # a bare name such as `python` is looked up on PATH
+            python = shutil.which(python) or python
         targets.append(Target(name, Path(python).absolute()))
     return tuple(targets)
 
