@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import sys
 import tomllib
 from pathlib import Path
@@ -145,6 +146,29 @@ def oldest(session: nox.Session) -> None:
     session.run(
         "python", "-m", "typing_tests.engine", f"--target=oldest={python}", "--checker=mypy", "--checker=pyright",
         *(f"--python={v}" for v in PYTHONS), "--workdir=.typing-cache/oldest", *session.posargs,
+    )  # fmt: skip
+
+
+@nox.session(tags=["ci"])
+def wheels(session: nox.Session) -> None:
+    """Build the wheels and sdists, install the wheels in a fresh venv, prove every checker resolves them."""
+    install(session, "-e", ".", *CHECKER_PACKAGES.values())
+    dist = ROOT / "dist"
+    shutil.rmtree(dist, ignore_errors=True)
+    for project in (*STUBS, ROOT):
+        session.run(*UV, "build", "--quiet", "--out-dir", str(dist), str(project), external=True)
+    env = ROOT / ".nox" / "_wheels-env"
+    shutil.rmtree(env, ignore_errors=True)
+    session.run(*UV, "venv", "--quiet", "--python", sys.executable, str(env), external=True)
+    python = str(env / "bin" / "python")
+    wheels = [str(w) for w in sorted(dist.glob("types_*.whl"))]
+    session.run(*UV, "pip", "install", "--quiet", "--python", python, *CONSTRAINTS, *RUNTIME, *wheels, external=True)
+    session.run("pytest", "tests/test_wheels.py", env={"BGTYPING_WHEEL_ENV": python, "BGTYPING_WHEEL_DIST": str(dist)})
+    # Without the stubs, the same environment is an inline target again, and the corpus passes unchanged.
+    session.run(*UV, "pip", "uninstall", "--quiet", "--python", python, *STUB_DISTS, external=True)
+    session.run(
+        "python", "-m", "typing_tests.engine", f"--target=inline={python}", "--checker=mypy", "--checker=pyright",
+        "--workdir=.typing-cache/wheels",
     )  # fmt: skip
 
 
