@@ -172,6 +172,15 @@ def wheels(session: nox.Session) -> None:
     )  # fmt: skip
 
 
+@nox.session(tags=["ci"])
+def editor(session: nox.Session) -> None:
+    """Real language servers over stdio (pygls client): hover, signature help and diagnostics with our stubs."""
+    servers = [CHECKER_PACKAGES[c] for c in ("pyright", "basedpyright", "ty", "pyrefly")]
+    install(session, "-e", ".", "pygls", *servers, *RUNTIME, *(str(p) for p in STUBS))
+    env = {"BGTYPING_EDITOR": "1", "VIRTUAL_ENV": str(Path(session.bin).parent)}
+    session.run("pytest", "tests/test_editor.py", "-s", "-p", "no:cacheprovider", *session.posargs, env=env)
+
+
 @nox.session
 def mutants(session: nox.Session) -> None:
     """Mutation testing of the stubs: each mutant runs the corpus (mypy, pyright); survivors must be argued."""
@@ -190,7 +199,9 @@ def tests(session: nox.Session) -> None:
 @nox.session(tags=["ci"])
 def lint(session: nox.Session) -> None:
     """ruff (with PYI on the stubs), the engine under mypy/pyright strict, the stubs under both too."""
-    install(session, "-e", ".", "ruff", "mypy", "pyright[nodejs]", "nox", "typeguard", "types-PyYAML", *RUNTIME)
+    install(
+        session, "-e", ".", "ruff", "mypy", "pyright[nodejs]", "nox", "typeguard", "types-PyYAML", "pygls", *RUNTIME
+    )
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
     session.run("mypy")
