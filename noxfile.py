@@ -182,6 +182,13 @@ def editor(session: nox.Session) -> None:
 
 
 @nox.session
+def footgun(session: nox.Session) -> None:
+    """The @deprecated-overload experiment for generator tasks (README: "Generator tasks")."""
+    install(session, "-e", ".", "mypy", "pyright[nodejs]")
+    session.run("python", "experiments/footgun.py", checked_env(session, "inline"))
+
+
+@nox.session
 def mutants(session: nox.Session) -> None:
     """Mutation testing of the stubs: each mutant runs the corpus (mypy, pyright); survivors must be argued."""
     install(session, "-e", ".", "mypy", "pyright[nodejs]")
