@@ -150,7 +150,7 @@ def oldest(session: nox.Session) -> None:
 
 
 @nox.session(tags=["ci"])
-def wheels(session: nox.Session) -> None:
+def build(session: nox.Session) -> None:
     """Build the wheels and sdists, install the wheels in a fresh venv, prove every checker resolves them."""
     install(session, "-e", ".", *CHECKER_PACKAGES.values())
     dist = ROOT / "dist"

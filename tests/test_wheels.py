@@ -1,6 +1,6 @@
 """Built wheels, installed into a fresh venv, are what every checker resolves starlette/fastapi.background to.
 
-Runs in the `wheels` session, which builds the wheels, installs them with the pinned starlette and
+Runs in the `build` session, which builds the wheels, installs them with the pinned starlette and
 fastapi into a new venv and names its interpreter in BGTYPING_WHEEL_ENV. Each proof comes from the
 checker's own report, never from pip's file list. zuban is left out: it does not read partial stub
 packages (zubanls/zuban#354), which the corpus run reports as unsupported.
@@ -19,7 +19,7 @@ import pytest
 
 ENV = os.environ.get("BGTYPING_WHEEL_ENV")
 DIST = os.environ.get("BGTYPING_WHEEL_DIST")
-pytestmark = pytest.mark.skipif(ENV is None, reason="run by the wheels session (nox -s wheels)")
+pytestmark = pytest.mark.skipif(ENV is None, reason="run by the build session (nox -s build)")
 
 PROBE = """from fastapi import BackgroundTasks
 from starlette.background import BackgroundTask
