@@ -26,6 +26,7 @@ from typing_tests.engine.checkers.base import RunSpec, find_executable, version_
 from typing_tests.engine.corpus import Corpus, load_corpus
 from typing_tests.engine.model import RunKey, Target
 from typing_tests.engine.runner import Plan, probe_cases, run_plan
+from typing_tests.engine.yamlcases import load_yaml_cases
 
 ROOT = Path(__file__).resolve().parents[1]
 SIX = ("mypy", "pyright", "basedpyright", "pyrefly", "ty", "zuban")
@@ -111,7 +112,7 @@ def as_pmp_yaml(cases: Sequence[Path], where: Path, ini: Path) -> Path:
     draft = where / "draft"
     draft.mkdir(exist_ok=True)
     (draft / "test_draft.yml").write_text("\n".join(items), encoding="utf-8")
-    variants = yamlbatch.variants(load_corpus_yaml(draft), ini)
+    variants = yamlbatch.variants(load_yaml_cases(draft), ini)
     for index, batch in enumerate(yamlbatch.batches(variants)):
         yamlbatch.run_batch(batch, where / f"gen{index}", where / "gen-cache")
     final: list[str] = []
@@ -123,12 +124,6 @@ def as_pmp_yaml(cases: Sequence[Path], where: Path, ini: Path) -> Path:
     target.parent.mkdir(exist_ok=True)
     target.write_text("\n".join(final), encoding="utf-8")
     return target.parent
-
-
-def load_corpus_yaml(folder: Path) -> tuple[yamlbatch.YamlCase, ...]:
-    from typing_tests.engine.yamlcases import load_yaml_cases
-
-    return load_yaml_cases(folder)
 
 
 def _strip_markers(source: str) -> str:
@@ -273,7 +268,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     # P4: the YAML set, batched against pytest-mypy-plugins, cold and warm.
     yaml_dir = ROOT / "typing_tests" / "yaml"
-    n_yaml = len(yamlbatch.variants(load_corpus_yaml(yaml_dir), ini))
+    n_yaml = len(yamlbatch.variants(load_yaml_cases(yaml_dir), ini))
 
     def batch(cold: bool) -> Callable[[], None]:
         def go() -> None:

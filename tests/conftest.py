@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import shutil
 import site
 import stat
-import subprocess
-import sys
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -14,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from typing_tests.engine import checkers
+from typing_tests.engine.envs import overlay_env
 
 from .support import STUB_PACKAGES, MakeCorpus, MakeEnv
 
@@ -37,28 +35,12 @@ def make_corpus(tmp_path: Path) -> MakeCorpus:
     return make
 
 
-def _make_env(where: Path, stub_packages: list[Path], *, runtime: bool = True) -> Path:
-    """A venv that sees this interpreter's site-packages (starlette, fastapi) plus the given stubs."""
-    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(where)], check=True)
-    purelib = Path(
-        subprocess.run(
-            [str(where / "bin" / "python"), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout.strip()
-    )
-    if runtime:
-        (purelib / "_runtime.pth").write_text("\n".join(site.getsitepackages()) + "\n", encoding="utf-8")
-    for package in stub_packages:
-        shutil.copytree(package, purelib / package.name)
-    return where / "bin" / "python"
-
-
 @pytest.fixture(scope="session")
 def make_env(tmp_path_factory: pytest.TempPathFactory) -> MakeEnv:
     def make(stub_packages: list[Path] | None = None, *, runtime: bool = True) -> Path:
-        return _make_env(tmp_path_factory.mktemp("env"), stub_packages or [], runtime=runtime)
+        # A venv that sees this interpreter's site-packages (starlette, fastapi) plus the given stubs.
+        sites = site.getsitepackages() if runtime else []
+        return overlay_env(tmp_path_factory.mktemp("env"), sites, stub_packages or [])[0]
 
     return make
 

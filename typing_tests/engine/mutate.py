@@ -12,7 +12,6 @@ import argparse
 import ast
 import copy
 import shutil
-import subprocess
 import sys
 import tomllib
 from collections.abc import Callable, Iterator
@@ -20,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .corpus import load_corpus
+from .envs import overlay_env, purelib
 from .model import Outcome, Target
 from .runner import Plan, run_plan
 
@@ -254,18 +254,8 @@ def _star_remove(label: str) -> Callable[[ast.arguments], None]:
 
 
 def mutant_env(base: Path, where: Path) -> tuple[Path, Path]:
-    """A venv that sees `base`'s packages through a .pth, with writable copies of our stubs."""
-    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(where)], check=True)
-    python = where / "bin" / "python"
-    query = "import sysconfig; print(sysconfig.get_path('purelib'))"
-    purelib = Path(
-        subprocess.run([str(python), "-c", query], check=True, capture_output=True, text=True).stdout.strip()
-    )
-    base_lib = subprocess.run([str(base), "-c", query], check=True, capture_output=True, text=True).stdout.strip()
-    (purelib / "_base.pth").write_text(base_lib + "\n", encoding="utf-8")
-    for package in STUB_PACKAGES:
-        shutil.copytree(package, purelib / package.name)
-    return python, purelib
+    """A venv that sees `base`'s packages, with writable copies of our stubs."""
+    return overlay_env(where, [purelib(base)], STUB_PACKAGES)
 
 
 def main(argv: list[str] | None = None) -> int:

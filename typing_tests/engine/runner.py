@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import shutil
@@ -62,6 +63,7 @@ class RunOutcome:
     verdicts: dict[str, Verdict] = field(default_factory=dict[str, Verdict])
 
 
+@functools.cache  # the same few files for every run of a target
 def probe_cases(target: str) -> tuple[Case, ...]:
     """Engine-owned cases that prove resolution; each target has its own fingerprint."""
     found: list[Case] = []

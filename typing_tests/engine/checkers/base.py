@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import shutil
 import subprocess
 import sys
@@ -110,6 +111,7 @@ def find_executable(name: str) -> str:
     return found
 
 
+@functools.cache  # one `--version` per executable, not one per run
 def version_of(exe: str) -> str:
     proc = subprocess.run([exe, "--version"], capture_output=True, text=True, timeout=120, check=False)
     text = (proc.stdout or proc.stderr).strip()
