@@ -129,7 +129,7 @@ def test_cli_reports_bad_input_once_and_exits_2(make_corpus: MakeCorpus) -> None
         (["--target", "other=/bin/sh"], "unknown target 'other'"),
         (["--target", "inline=/nonexistent/python"], "no interpreter at"),
         (["--target", "inline=/bin/sh", "--checker", "nochecker"], "unknown checker 'nochecker'"),
-        (["--target", "inline=/bin/sh", "--python", "3"], "not a Python version"),
+        (["--target", "inline=/bin/sh", "--python", "3"], "'3' is not supported"),
     ],
 )
 def test_cli_rejects_bad_options(make_corpus: MakeCorpus, args: list[str], message: str) -> None:

@@ -10,6 +10,11 @@ from pathlib import Path
 
 import pytest
 
+from typing_tests.engine.corpus import load_corpus
+from typing_tests.engine.environment import controlled_env, inspect_interpreter
+from typing_tests.engine.model import Target
+from typing_tests.engine.runner import Plan, run_plan
+
 from .support import ROOT, STUB_PACKAGES, MakeEnv, cli
 
 CORPUS = ROOT / "typing_tests"
@@ -79,24 +84,52 @@ def test_deleting_an_expected_error_marker_fails(
     assert "[unexpected; expected no error]" in proc.stdout
 
 
+@pytest.mark.parametrize(
+    ("target", "env", "message"),
+    [("stubs", "inline", "does not have our stubs"), ("inline", "stubs", "has our stubs installed")],
+)
+def test_a_target_on_the_wrong_environment_is_refused_before_any_checker(
+    inline_python: Path, stubs_python: Path, tmp_path: Path, target: str, env: str, message: str
+) -> None:
+    python = inline_python if env == "inline" else stubs_python
+    proc = cli("--select", POSITIONAL, "--target", f"{target}={python}", "--workdir", tmp_path / "w")
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert proc.stderr.startswith(f"error: target {target}: {python}")
+    assert message in proc.stderr
+    assert proc.stderr.count("\n") == 1
+    assert proc.stdout == ""
+
+
 @pytest.mark.parametrize(("target", "env", "probe"), [("stubs", "inline", "stubs"), ("inline", "stubs", "inline")])
-def test_a_target_on_the_wrong_environment_is_caught(
+def test_the_fingerprint_probes_catch_a_wrong_environment_even_past_the_preflight(
     inline_python: Path, stubs_python: Path, tmp_path: Path, target: str, env: str, probe: str
 ) -> None:
-    """The fingerprint probes tell a stubs environment from an inline one, under every checker that runs both."""
+    """Second line of defence: every checker's own view of the environment must match the target's name."""
     python = inline_python if env == "inline" else stubs_python
-    checkers = [f"--checker={c}" for c in WRONG_TYPE_CODE if c != "zuban"]
-    proc = cli("--select", POSITIONAL, "--target", f"{target}={python}", *checkers, "--workdir", tmp_path / "w")
-    assert proc.returncode == 1
-    assert proc.stderr.count(f"resolution probe check_probe_{probe}") == 5
+    names = tuple(c for c in WRONG_TYPE_CODE if c != "zuban")
+    plan = Plan(load_corpus(CORPUS, POSITIONAL), names, (Target(target, python),), ("3.11",), tmp_path / "w")
+    interp = inspect_interpreter(python, controlled_env(plan.workroot), tmp_path)
+    outcomes = run_plan(plan, interpreters={target: interp}, say=print)
+    errors = [o.error or "" for o in outcomes.values()]
+    assert sum(f"resolution probe check_probe_{probe}" in e for e in errors) == len(names), errors
 
 
-def test_zuban_stubs_target_is_unsupported_with_its_reason(stubs_python: Path, tmp_path: Path) -> None:
-    proc = cli("--select", POSITIONAL, "--target", f"stubs={stubs_python}", "--checker=zuban", "--workdir", tmp_path)
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert "unsupported: zuban-stubs-py3.11: zuban does not honour partial stub packages" in proc.stdout
-    assert "zubanls/zuban/issues/354" in proc.stdout
-    assert "0 passed, 0 failed, 0 skipped, 1 unsupported" in proc.stdout
+def test_zuban_stubs_target_is_unsupported_with_its_reason(
+    stubs_python: Path, inline_python: Path, tmp_path: Path
+) -> None:
+    """Unsupported cells alone are no verdict (exit 1); beside judged cells they are reported, not failed."""
+    alone = cli("--select", POSITIONAL, "--target", f"stubs={stubs_python}", "--checker=zuban", "--workdir", tmp_path)
+    assert alone.returncode == 1, alone.stdout + alone.stderr
+    assert "unsupported: zuban-stubs-py3.11: zuban does not honour partial stub packages" in alone.stdout
+    assert "zubanls/zuban/issues/354" in alone.stdout
+    assert "0 passed, 0 failed, 0 skipped, 1 unsupported" in alone.stdout
+    assert "nothing was judged" in alone.stderr
+    both = cli(
+        "--select", POSITIONAL, "--target", f"stubs={stubs_python}", "--target", f"inline={inline_python}",
+        "--checker=zuban", "--workdir", tmp_path,
+    )  # fmt: skip
+    assert both.returncode == 0, both.stdout + both.stderr
+    assert "1 passed, 0 failed, 0 skipped, 1 unsupported" in both.stdout
 
 
 def test_both_targets_pass_on_one_case(stubs_python: Path, inline_python: Path, tmp_path: Path) -> None:

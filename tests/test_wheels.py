@@ -11,11 +11,14 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tomllib
 import zipfile
 from email.parser import HeaderParser
 from pathlib import Path
 
 import pytest
+from packaging.requirements import Requirement
+from packaging.version import Version
 
 ENV = os.environ.get("BGTYPING_WHEEL_ENV")
 DIST = os.environ.get("BGTYPING_WHEEL_DIST")
@@ -121,3 +124,30 @@ def test_wheel_metadata_is_complete() -> None:
         assert "Partial PEP 561 stubs" in meta.get_payload()
         assert any(f.endswith("-stubs/py.typed") for f in files)
         assert any(f.endswith("-stubs/background.pyi") for f in files)
+
+
+def built_stubs(dist: Path) -> dict[str, tuple[Version, list[str]]]:
+    """Per stub distribution in `dist`: the version of its wheel and the wheel's Requires-Dist lines."""
+    found: dict[str, tuple[Version, list[str]]] = {}
+    for wheel in sorted(dist.glob("types_*.whl")):
+        with zipfile.ZipFile(wheel) as archive:
+            name = next(n for n in archive.namelist() if n.endswith(".dist-info/METADATA"))
+            meta = HeaderParser().parsestr(archive.read(name).decode())
+        found[meta["Name"]] = (Version(meta["Version"]), meta.get_all("Requires-Dist", []))
+    return found
+
+
+def test_fastapi_stub_wheel_requires_the_starlette_stub() -> None:
+    """The fastapi stub subclasses starlette's class: its wheel must pull in our starlette stub, as built beside it."""
+    assert DIST is not None
+    found = built_stubs(Path(DIST))
+    requires = [Requirement(line) for line in found["types-fastapi-background"][1]]
+    starlette = [r for r in requires if r.name == "types-starlette-background"]
+    assert starlette, f"no Requires-Dist: types-starlette-background in {found['types-fastapi-background'][1]}"
+    built = found["types-starlette-background"][0]
+    assert built in starlette[0].specifier, f"{starlette[0]} rejects the starlette stub built beside it ({built})"
+    # METADATA.toml (typeshed's `requires`) says what the wheel says, for both stubs.
+    for meta in sorted((Path(__file__).parent.parent / "stubs").glob("*/METADATA.toml")):
+        name = tomllib.loads((meta.parent / "pyproject.toml").read_text())["project"]["name"]
+        declared = sorted(tomllib.loads(meta.read_text()).get("requires", []))
+        assert sorted(found[name][1]) == declared, f"{meta}: `requires` is not the wheel's Requires-Dist"

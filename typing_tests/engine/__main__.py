@@ -1,16 +1,43 @@
-"""CLI: run the corpus and print the case x checker matrix; exit 1 on any failure, 2 on bad input."""
+"""bgtyping: check what type checkers say about Starlette/FastAPI background-task calls.
+
+Runs each checker once per (target, Python version) over the whole corpus and compares every
+diagnostic with what each case line claims. With no arguments it checks the starlette/fastapi
+installed beside the running interpreter (the `inline` target) under mypy and pyright.
+
+Exit status: 0 every judged cell was checked and agreed with its claim; 1 a cell failed, a run was
+broken, nothing was judged, or --compare found a difference; 2 bad input (nothing was run);
+130 interrupted (Ctrl-C); 143 terminated (SIGTERM).
+"""
 
 from __future__ import annotations
 
 import argparse
+import math
+import os
+import signal
 import sys
+import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from types import FrameType
 
-from . import ci, results
+from . import checkers, ci, results
 from .corpus import load_corpus
-from .model import EngineError, Outcome, RunKey
-from .runner import Plan, RunOutcome, parse_targets, run_plan, summarize
+from .environment import controlled_env
+from .fsutil import atomic_write, check_writable_dir
+from .model import PYTHON_VERSIONS, EngineError, Outcome, RunKey
+from .runner import (
+    TARGET_PROBES,
+    Plan,
+    Progress,
+    RunOutcome,
+    describe,
+    judged,
+    parse_targets,
+    preflight,
+    run_plan,
+    summarize,
+)
 
 CORPUS = Path(__file__).resolve().parent.parent
 _CELL = {
@@ -22,16 +49,80 @@ _CELL = {
 }
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m typing_tests.engine", description=__doc__)
-    parser.add_argument("--target", action="append", required=True, metavar="NAME=PYTHON")
-    parser.add_argument("--checker", action="append", metavar="NAME")
-    parser.add_argument("--python", action="append", metavar="X.Y")
-    parser.add_argument("--timeout", type=float, default=600.0)
-    parser.add_argument("--workdir", default=".typing-cache")
-    parser.add_argument("--corpus", type=Path, default=CORPUS)
+class Terminated(BaseException):
+    """SIGTERM, raised in the main thread so the same cleanup as Ctrl-C runs."""
+
+
+def default_workdir() -> Path:
+    """The user's cache folder (XDG on Linux, ~/Library/Caches on macOS), never the current directory."""
+    if env := os.environ.get("BGTYPING_CACHE_DIR"):
+        return Path(env)
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Caches" / "bgtyping"
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "bgtyping"
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"must be a positive, finite number of seconds, not {text!r}")
+    return value
+
+
+def _version(text: str) -> str:
+    if text not in PYTHON_VERSIONS:
+        raise argparse.ArgumentTypeError(f"{text!r} is not supported; use one of {', '.join(PYTHON_VERSIONS)}")
+    return text
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="bgtyping", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument(
-        "--reuse", action="store_true", help="reuse a run whose command, files and environment are all unchanged"
+        "--target",
+        action="append",
+        metavar="NAME=PYTHON",
+        help=f"an environment to check: NAME is one of {', '.join(TARGET_PROBES)} (stubs/oldest must have our "
+        "stubs installed, inline must not), PYTHON its interpreter; repeatable "
+        "(default: inline=the running interpreter)",
+    )
+    parser.add_argument(
+        "--checker",
+        action="append",
+        metavar="NAME",
+        help=f"a checker to run, one of {', '.join(checkers.CHECKERS)}; repeatable (default: mypy and pyright)",
+    )
+    parser.add_argument(
+        "--python",
+        action="append",
+        type=_version,
+        metavar="X.Y",
+        help=f"a target Python version for the checkers, one of {', '.join(PYTHON_VERSIONS)}; "
+        "repeatable (default: 3.11)",
+    )
+    parser.add_argument(
+        "--timeout", type=_seconds, default=600.0, metavar="SECONDS", help="per checker run (default: 600)"
+    )
+    parser.add_argument(
+        "--workdir",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help=f"checker caches, configs and staged cases (default: {default_workdir()}, or $BGTYPING_CACHE_DIR)",
+    )
+    parser.add_argument(
+        "--corpus", type=Path, default=CORPUS, metavar="DIR", help="folder with cases/ and divergences.toml "
+        "(default: the corpus shipped with the engine)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="reuse a healthy earlier run whose every input is unchanged (see README: the reuse key)",
     )
     parser.add_argument("--select", metavar="GLOB", help="only cases whose path below cases/ matches, e.g. 'sync/*'")
     parser.add_argument("--junitxml", type=Path, metavar="FILE", help="write a JUnit XML report")
@@ -45,21 +136,65 @@ def main(argv: Sequence[str] | None = None) -> int:
         metavar="DIR",
         help="print every cell that differs from the results in DIR; exit 1 if any",
     )
-    args = parser.parse_args(argv)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    previous = _on_sigterm()
     try:
+        return _main(args)
+    except KeyboardInterrupt:
+        print("interrupted: every checker was stopped; no verdict", file=sys.stderr)
+        return 130
+    except Terminated:
+        print("terminated: every checker was stopped; no verdict", file=sys.stderr)
+        return 143
+    except EngineError as exc:  # a fault after the run started, e.g. an output that cannot be written
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _on_sigterm() -> signal.Handlers | int | None:
+    def handler(signum: int, frame: FrameType | None) -> None:
+        raise Terminated
+
+    try:
+        previous = signal.getsignal(signal.SIGTERM)
+        signal.signal(signal.SIGTERM, handler)
+    except ValueError:  # not the main thread: leave signals to whoever owns them
+        return None
+    return previous if isinstance(previous, (int, signal.Handlers)) else signal.SIG_DFL
+
+
+def _main(args: argparse.Namespace) -> int:
+    try:
+        workroot = (args.workdir or default_workdir()).absolute()
+        check_writable_dir(workroot, "the workdir")
         plan = Plan(
             corpus=load_corpus(args.corpus, args.select),
             checkers=tuple(args.checker or ("mypy", "pyright")),
-            targets=parse_targets(args.target),
+            targets=parse_targets(args.target or [f"inline={sys.executable}"]),
             python_versions=tuple(args.python or ("3.11",)),
-            workroot=Path(args.workdir).absolute(),
+            workroot=workroot,
             timeout=args.timeout,
             reuse=args.reuse,
         )
+        if args.junitxml:
+            check_writable_dir(args.junitxml.absolute().parent, "the --junitxml folder")
+        if args.results:
+            check_writable_dir(args.results.absolute(), "the --results folder")
+        baseline = results.load(args.compare) if args.compare else None
+        interpreters = preflight(plan, controlled_env(workroot))
     except EngineError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    outcomes = run_plan(plan)
+    for name, interp in interpreters.items():
+        print(describe(name, interp), file=sys.stderr)
+    outcomes = run_plan(plan, interpreters, progress=_progress(), say=lambda text: print(text, file=sys.stderr))
     print(render_matrix(plan, outcomes))
     broken = [o for o in outcomes.values() if o.error is not None]
     for outcome in broken:
@@ -75,21 +210,40 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"({counts[Outcome.DIVERGENT]} with a known divergence); "
         f"{len(broken)} of {len(outcomes)} runs broken"
     )
+    nothing = not broken and judged(outcomes) == 0
+    if nothing:
+        print("error: nothing was judged: every cell was skipped or unsupported", file=sys.stderr)
     if args.junitxml:
-        args.junitxml.write_text(ci.junit(plan, outcomes), encoding="utf-8")
+        atomic_write(args.junitxml, ci.junit(plan, outcomes))
     if args.github_annotations:
         print("\n".join(ci.github_annotations(outcomes, plan.corpus.root.parent)))
     changed = False
-    if args.results or args.compare:
+    if args.results or baseline is not None:
         docs = results.collect(plan, outcomes)
         if args.results:
             results.write(args.results, docs)
-        if args.compare:
-            changes = results.diff(results.load(args.compare), docs)
+        if baseline is not None:
+            changes = results.diff(baseline, docs)
             print(f"\n{len(changes)} cells differ from {args.compare}" + (":" if changes else ""))
             print("\n".join(f"  {c}" for c in changes))
             changed = bool(changes)
-    return 1 if failed or broken or changed else 0
+    return 1 if failed or broken or changed or nothing else 0
+
+
+def _progress() -> Progress:
+    started = time.monotonic()
+    live = sys.stderr.isatty()
+
+    def show(outcome: RunOutcome, done: int, total: int) -> None:
+        state = "broken" if outcome.error else "reused" if outcome.reused else "done"
+        text = f"[{done}/{total}] {outcome.key} {state} ({time.monotonic() - started:.0f} s elapsed)"
+        if live:
+            end = "\n" if done == total else ""
+            print(f"\r\033[K{text}", end=end, file=sys.stderr, flush=True)
+        else:
+            print(text, file=sys.stderr, flush=True)
+
+    return show
 
 
 _ORDER = (Outcome.FAIL, Outcome.DIVERGENT, Outcome.PASS, Outcome.SKIP, Outcome.UNSUPPORTED)

@@ -14,13 +14,17 @@ from pathlib import Path
 from typing import cast
 
 from .checkers import CHECKERS, KINDS
-from .model import Case, Divergence, EngineError, LineSpec
+from .model import PYTHON_VERSIONS, Case, Divergence, EngineError, LineSpec
 from .yamlcases import YamlCase, load_yaml_cases
 
 CASE_NAME = re.compile(r"^check_[a-z0-9_]+(?:-py3(?P<minor>\d{1,2}))?\.py$")
 _MARKER = re.compile(r"^(?P<name>[A-Za-z][\w?\[\]-]*)\s*:\s*(?P<body>.*)$")
 _TERM_EXPLICIT = re.compile(r"^(?P<checker>[a-z]+)=(?P<codes>[A-Za-z][\w-]*(?:\+[A-Za-z][\w-]*)*)$")
-_FORBIDDEN = re.compile(r"\b(type|pyright|pyrefly|ty|zuban|mypy)\s*:\s*ignore|\bnoqa\b")
+_FORBIDDEN = re.compile(r"\b(type|pyright|pyrefly|ty|zuban|mypy)\s*:\s*ignore|\bnoqa\b|\bpyre-")
+# Inline checker configuration (`# mypy: disable-error-code=...`, `# pyright: basic`, `# ty: ...`) and
+# type comments would change what a checker reports from inside the case; the engine owns the config.
+_CONFIG_COMMENT = re.compile(r"#\s*(mypy|pyright|basedpyright|pyrefly|ty|zuban|type)\s*:", re.IGNORECASE)
+_PYTHONISH = re.compile(r"\.(py|pyi|pyw)$", re.IGNORECASE)
 TARGETS = frozenset({"stubs", "inline", "oldest"})
 _MARKER_NAMES = frozenset({"E", "diverge"})
 _STATIC_ONLY = re.compile(r"^#\s*static-only:(.*)$")
@@ -54,11 +58,19 @@ def load_corpus(root: Path, select: str | None = None) -> Corpus:
 def load_cases(cases_dir: Path, divergences: Mapping[str, Divergence], select: str | None = None) -> tuple[Case, ...]:
     if not cases_dir.is_dir():
         raise EngineError("the corpus has no cases/ folder", path=cases_dir)
-    paths = sorted(p for p in cases_dir.rglob("*.py") if "__pycache__" not in p.parts)
-    if select is not None:
-        paths = [p for p in paths if p.relative_to(cases_dir).match(select)]
+    everything = sorted(p for p in cases_dir.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+    for path in everything:
+        # A case the loader would skip (`check_x.pyi`, `check_x.PY`) must not go unjudged silently.
+        if (_PYTHONISH.search(path.name) or path.name.startswith("check_")) and not path.name.endswith(".py"):
+            raise EngineError("not a case file: cases end in `.py` (rename or remove it)", path=path)
+    paths = [p for p in everything if p.name.endswith(".py")]
     if not paths:
         raise EngineError("the corpus is empty: no check_*.py case files", path=cases_dir)
+    if select is not None:
+        total = len(paths)
+        paths = [p for p in paths if p.relative_to(cases_dir).match(select)]
+        if not paths:
+            raise EngineError(f"--select {select!r} matched none of the {total} case files below {cases_dir}")
     seen: dict[str, Path] = {}
     cases: list[Case] = []
     for path in paths:
@@ -75,10 +87,24 @@ def parse_case(path: Path, cases_dir: Path, divergences: Mapping[str, Divergence
     if match is None:
         raise EngineError("case files are named check_<thing>.py, optionally with a -py3XX suffix", path=path, line=1)
     minor = match.group("minor")
+    if minor and f"3.{minor}" not in PYTHON_VERSIONS:
+        raise EngineError(
+            f"-py3{minor} names no supported Python version ({', '.join(PYTHON_VERSIONS)}), so no run would judge it",
+            path=path,
+            line=1,
+        )
     min_python = (3, int(minor)) if minor else None
-    source = path.read_text(encoding="utf-8")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise EngineError(f"cannot read: {exc.strerror or exc}", path=path) from None
+    try:
+        source = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise EngineError(f"not UTF-8 (byte {exc.start}): save the case as UTF-8", path=path, line=line) from None
     claim = _claim(path, source, min_python)
-    lines, static_only = _markers(path, source, divergences)
+    lines, static_only = _markers(path, source, divergences, newer=_newer(min_python))
     group = path.parent.relative_to(cases_dir).as_posix() if path.parent != cases_dir else ""
     return Case(
         id=path.stem,
@@ -88,12 +114,18 @@ def parse_case(path: Path, cases_dir: Path, divergences: Mapping[str, Divergence
         min_python=min_python,
         lines=lines,
         static_only=static_only,
+        data=data,
     )
+
+
+def _newer(min_python: tuple[int, int] | None) -> bool:
+    """Syntax newer than this interpreter: its tokenizer cannot be trusted (PEP 701 f-strings)."""
+    return min_python is not None and min_python > sys.version_info[:2]
 
 
 def _claim(path: Path, source: str, min_python: tuple[int, int] | None) -> str:
     # Syntax newer than this interpreter (a -py312 case under 3.11) is left to the checkers.
-    if min_python is None or min_python <= sys.version_info[:2]:
+    if not _newer(min_python):
         try:
             ast.parse(source, filename=str(path))
         except SyntaxError as exc:
@@ -102,28 +134,31 @@ def _claim(path: Path, source: str, min_python: tuple[int, int] | None) -> str:
     try:
         first = next(t for t in tokenize.generate_tokens(io.StringIO(source).readline) if t.type not in skip)
         doc = ast.literal_eval(first.string) if first.type == tokenize.STRING else None
-    except (tokenize.TokenError, SyntaxError, ValueError, StopIteration):
+    except (tokenize.TokenError, SyntaxError, ValueError, StopIteration, MemoryError, RecursionError):
         doc = None
     if not isinstance(doc, str) or "\n" in doc.strip() or not doc.strip():
         raise EngineError("a case opens with a one-line docstring that states its claim", path=path, line=1)
     return doc.strip()
 
 
-def _markers(path: Path, source: str, divergences: Mapping[str, Divergence]) -> tuple[dict[int, LineSpec], str | None]:
+def _markers(
+    path: Path, source: str, divergences: Mapping[str, Divergence], *, newer: bool = False
+) -> tuple[dict[int, LineSpec], str | None]:
     """The claims per line, and the case's static-only justification if it has one."""
     specs: dict[int, LineSpec] = {}
     static_only: str | None = None
-    code_lines: set[int] = set()
-    comments: list[tuple[int, str]] = []
-    for tok in tokenize.generate_tokens(io.StringIO(source).readline):
-        if tok.type == tokenize.COMMENT:
-            comments.append((tok.start[0], tok.string))
-        elif tok.type not in (tokenize.NL, tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT, tokenize.ENDMARKER):
-            code_lines.update(range(tok.start[0], tok.end[0] + 1))
+    comments, code_lines = scan_comments(source) if newer else _tokenize_comments(path, source)
     for line, text in comments:
         if _FORBIDDEN.search(text):
             raise EngineError(
                 "checker ignore comments are not allowed in cases; state the claim with `# E:`", path=path, line=line
+            )
+        if (config := _CONFIG_COMMENT.search(text)) is not None:
+            raise EngineError(
+                f"inline checker configuration (`# {config.group(1)}: ...`) is not allowed in cases: "
+                "the engine configures every checker",
+                path=path,
+                line=line,
             )
         segments = [s.strip() for s in text.split("#") if s.strip()]
         parsed = [(segment, _MARKER.match(segment)) for segment in segments]
@@ -147,6 +182,114 @@ def _markers(path: Path, source: str, divergences: Mapping[str, Divergence]) -> 
                 )
         specs[line] = _line_spec(path, line, markers, divergences)
     return specs, static_only
+
+
+def _tokenize_comments(path: Path, source: str) -> tuple[list[tuple[int, str]], set[int]]:
+    code_lines: set[int] = set()
+    comments: list[tuple[int, str]] = []
+    try:
+        for tok in tokenize.generate_tokens(io.StringIO(source).readline):
+            if tok.type == tokenize.COMMENT:
+                comments.append((tok.start[0], tok.string))
+            elif tok.type not in (tokenize.NL, tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT, tokenize.ENDMARKER):
+                code_lines.update(range(tok.start[0], tok.end[0] + 1))
+    except tokenize.TokenError as exc:
+        args = cast(tuple[object, ...], exc.args)
+        where = cast(tuple[int, int], args[1])[0] if len(args) > 1 else None
+        raise EngineError(f"not valid Python: {args[0]}", path=path, line=where) from None
+    except SyntaxError as exc:
+        raise EngineError(f"not valid Python: {exc.msg}", path=path, line=exc.lineno) from None
+    return comments, code_lines
+
+
+_STRING_START = re.compile(r"(?i)(rb|br|fr|rf|tr|rt|b|r|u|f|t)?('\'\'|\"\"\"|'|\")")
+
+
+def scan_comments(source: str) -> tuple[list[tuple[int, str]], set[int]]:
+    """Comments and code lines of source in syntax newer than this interpreter (PEP 701 f-strings).
+
+    A small scanner instead of `tokenize`, which on 3.11 reads `f"{"#"}"` as a string and a comment.
+    """
+    return _Scanner(source).run()
+
+
+class _Scanner:
+    def __init__(self, source: str) -> None:
+        self.s, self.i, self.line = source, 0, 1
+        self.comments: list[tuple[int, str]] = []
+        self.code: set[int] = set()
+
+    def run(self) -> tuple[list[tuple[int, str]], set[int]]:
+        self.code_mode(in_field=False)
+        return self.comments, self.code
+
+    def step(self, count: int = 1) -> None:
+        self.line += self.s.count("\n", self.i, self.i + count)
+        self.i += count
+
+    def code_mode(self, *, in_field: bool) -> str:
+        """Scan code; inside an f-string field, stop at its `}` or format-spec `:` and say which."""
+        s, depth = self.s, 0
+        while self.i < len(s):
+            c = s[self.i]
+            if c == "#":
+                end = s.find("\n", self.i)
+                end = len(s) if end < 0 else end
+                self.comments.append((self.line, s[self.i : end]))
+                self.i = end
+                continue
+            if c in " \t\r\n\f\\":
+                self.step()
+                continue
+            start = _STRING_START.match(s, self.i)
+            after_name = self.i > 0 and (s[self.i - 1].isalnum() or s[self.i - 1] == "_")
+            if start is not None and (start.group(1) is None or not after_name):
+                self.string(start.group(1) or "", start.group(2))
+                continue
+            if in_field:
+                if c in "([{":
+                    depth += 1
+                elif c in ")]" or (c == "}" and depth > 0):
+                    depth -= 1
+                elif c == "}" or (c == ":" and depth == 0):
+                    return c
+            self.code.add(self.line)
+            self.step()
+        return ""
+
+    def string(self, prefix: str, quote: str) -> None:
+        s = self.s
+        formatted = any(ch in prefix.lower() for ch in "ft")
+        self.code.add(self.line)
+        self.step(len(prefix) + len(quote))
+        while self.i < len(s):
+            self.code.add(self.line)
+            if s.startswith(quote, self.i):
+                self.step(len(quote))
+                return
+            c = s[self.i]
+            if c == "\\" or (formatted and s.startswith("{{", self.i)):
+                self.step(2)
+            elif formatted and c == "{":
+                self.step()
+                self.field()
+            elif c == "\n" and len(quote) == 1:
+                return  # unterminated: the checkers will say so
+            else:
+                self.step()
+
+    def field(self) -> None:
+        if self.code_mode(in_field=True) == ":":
+            self.step()
+            while self.i < len(self.s) and self.s[self.i] != "}":  # the format spec, with nested fields
+                if self.s[self.i] == "{":
+                    self.step()
+                    self.field()
+                else:
+                    self.code.add(self.line)
+                    self.step()
+        if self.i < len(self.s) and self.s[self.i] == "}":
+            self.step()
 
 
 def _line_spec(path: Path, line: int, markers: list[re.Match[str]], divergences: Mapping[str, Divergence]) -> LineSpec:
@@ -180,7 +323,9 @@ def load_divergences(path: Path) -> dict[str, Divergence]:
     if not path.is_file():
         return {}
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(path.read_bytes().decode("utf-8"))
+    except UnicodeDecodeError:
+        raise EngineError("not UTF-8", path=path) from None
     except tomllib.TOMLDecodeError as exc:
         raise EngineError(f"malformed TOML: {exc}", path=path) from exc
     found: dict[str, Divergence] = {}
@@ -199,8 +344,14 @@ def load_divergences(path: Path) -> dict[str, Divergence]:
                     f"[{ident}] reports: {checker!r} is not a known checker with a list of codes", path=path
                 )
             parsed[checker] = frozenset(str(c) for c in cast(list[object], codes))
+        if not parsed:
+            raise EngineError(f"[{ident}] reports is empty: name the checker(s) that diverge", path=path)
         targets = entry.get("targets", sorted(TARGETS))
         if not isinstance(targets, list) or not set(cast(list[object], targets)) <= TARGETS:
             raise EngineError(f"[{ident}] targets must be a subset of {sorted(TARGETS)}", path=path)
+        if not targets:
+            raise EngineError(
+                f"[{ident}] targets is empty, so it applies nowhere: remove it or name a target", path=path
+            )
         found[ident] = Divergence(ident, reason, issue, parsed, frozenset(str(t) for t in cast(list[object], targets)))
     return found

@@ -18,22 +18,38 @@ def expected_codes(spec: LineSpec, checker: TypeChecker) -> frozenset[str]:
     return frozenset(code for kind in spec.kinds for code in checker.codes[kind])
 
 
+class DiagnosticIndex:
+    """A run's errors grouped by file and line once, so judging a case costs its own lines only."""
+
+    def __init__(self, result: RunResult) -> None:
+        self._by_path: dict[str, dict[int, list[Diagnostic]]] = defaultdict(lambda: defaultdict(list))
+        for diag in result.diagnostics:
+            if diag.severity == "error":
+                self._by_path[diag.path][diag.line].append(diag)
+
+    def by_line(self, path: Path) -> dict[int, list[Diagnostic]]:
+        return self._by_path.get(str(path), {})
+
+    def errors(self, path: Path) -> list[Diagnostic]:
+        return [d for line in self.by_line(path).values() for d in line]
+
+
 def errors_by_line(result: RunResult, path: Path) -> dict[int, list[Diagnostic]]:
-    found: dict[int, list[Diagnostic]] = defaultdict(list)
-    wanted = str(path)
-    for diag in result.diagnostics:
-        if diag.severity == "error" and diag.path == wanted:
-            found[diag.line].append(diag)
-    return found
+    return DiagnosticIndex(result).by_line(path)
 
 
 def judge(
-    case: Case, checker: TypeChecker, result: RunResult, divergences: Mapping[str, Divergence], root: Path
+    case: Case,
+    checker: TypeChecker,
+    result: RunResult,
+    divergences: Mapping[str, Divergence],
+    root: Path,
+    index: DiagnosticIndex | None = None,
 ) -> Verdict:
     key = result.key
     if not case.applies_to(key.python_version):
         return Verdict(case.id, key, Outcome.SKIP)
-    actual = errors_by_line(result, case.path)
+    actual = (index or DiagnosticIndex(result)).by_line(case.path)
     problems: list[str] = []
     used: list[str] = []
     rel = _rel(case.path, root)
@@ -45,6 +61,13 @@ def judge(
             for d in spec.divergences
             if checker.name in divergences[d].reports and key.target in divergences[d].targets
         ]
+        idle = [d.id for d in known if d.reports[checker.name] == truth]
+        if idle:
+            problems.append(
+                f"{rel}:{line} - {checker.name}: divergence [{', '.join(idle)}] changes nothing on this line: "
+                f"its reports for {checker.name} equal what the line claims ({_codes(truth)}); it is stale"
+            )
+            continue
         expected = frozenset[str]().union(*(d.reports[checker.name] for d in known)) if known else truth
         diags = actual.get(line, [])
         got = frozenset(d.code for d in diags)

@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Literal
 
 Severity = Literal["error", "warning", "note"]
+# Target Python versions the engine runs checkers for; a case's `-py3XX` suffix must name one.
+PYTHON_VERSIONS = ("3.10", "3.11", "3.12", "3.13", "3.14")
 
 
 class EngineError(Exception):
@@ -65,6 +67,8 @@ class Case:
     min_python: tuple[int, int] | None
     lines: Mapping[int, LineSpec]
     static_only: str | None = None
+    # The exact bytes that were parsed; the checkers read a staged copy of these, never the file again.
+    data: bytes = field(default=b"", repr=False, compare=False)
 
     def applies_to(self, python_version: str) -> bool:
         if self.min_python is None:

@@ -9,6 +9,8 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from .fsutil import atomic_write
+from .model import EngineError
 from .results import Cell, Document, load
 
 VERDICTS = ("pass", "divergent", "fail", "broken", "skip", "unsupported")
@@ -166,7 +168,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--html", type=Path, default=Path("results/index.html"))
     parser.add_argument("--check", action="store_true", help="fail if the rendered files are out of date")
     args = parser.parse_args(argv)
-    docs = load(args.results)
+    try:
+        docs = load(args.results)
+    except EngineError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     if not docs:
         print(f"error: no results in {args.results}", file=sys.stderr)
         return 2
@@ -176,8 +182,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         for path in stale:
             print(f"error: {path} is out of date; run `nox -s report`", file=sys.stderr)
         return 1 if stale else 0
-    for path, text in rendered.items():
-        path.write_text(text, encoding="utf-8")
+    try:
+        for path, text in rendered.items():
+            atomic_write(path, text)
+    except EngineError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -7,7 +7,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import NotRequired, TypedDict, cast
 
-from .model import Outcome, RunKey
+from .fsutil import atomic_write
+from .model import EngineError, Outcome, RunKey
 from .runner import Plan, RunOutcome
 
 
@@ -109,11 +110,23 @@ def dump(doc: Document) -> str:
 def write(folder: Path, docs: Mapping[str, Document]) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     for checker, doc in docs.items():
-        (folder / f"{checker}.json").write_text(dump(doc), encoding="utf-8")
+        atomic_write(folder / f"{checker}.json", dump(doc))
 
 
 def load(folder: Path) -> dict[str, Document]:
-    return {p.stem: cast(Document, json.loads(p.read_text(encoding="utf-8"))) for p in sorted(folder.glob("*.json"))}
+    """Every results file in `folder`; a missing folder or an unreadable file is an EngineError."""
+    if not folder.is_dir():
+        raise EngineError("no such results folder", path=folder)
+    docs: dict[str, Document] = {}
+    for path in sorted(folder.glob("*.json")):
+        try:
+            data = json.loads(path.read_bytes().decode("utf-8"))
+        except (OSError, UnicodeDecodeError, ValueError) as exc:
+            raise EngineError(f"not a readable results file ({exc}); regenerate it with --results", path=path) from None
+        if not isinstance(data, dict) or not isinstance(cast(dict[str, object], data).get("cases"), dict):
+            raise EngineError("not a results file: no `cases`; regenerate it with --results", path=path)
+        docs[path.stem] = cast(Document, data)
+    return docs
 
 
 def diff(old: Mapping[str, Document], new: Mapping[str, Document]) -> list[str]:

@@ -1,27 +1,41 @@
-"""Run every (checker, target, Python version) once over the whole corpus, in parallel."""
+"""Run every (checker, target, Python version) once over the whole corpus, in parallel, failing closed.
+
+Before any checker starts: every target's interpreter is asked what it is (preflight), the corpus is
+staged (copied, as the bytes that were parsed) into the workdir, and the workdir is locked against a
+second engine process. Checkers read only the staged copies, in an engine-owned folder, with an
+engine-written config and the controlled environment (environment.py).
+"""
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import functools
+import hashlib
+import math
 import os
-import re
 import shutil
-from collections.abc import Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+import sys
+from collections.abc import Callable, Generator, Mapping, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import checkers
-from .checkers.base import RunSpec, execute
+from . import checkers, resultcache
+from .checkers.base import Executed, RunSpec, execute
 from .corpus import Corpus, parse_case
-from .judge import judge
-from .model import Case, EngineError, Outcome, RunKey, RunResult, Target, Verdict
+from .environment import STUB_DISTRIBUTIONS, Interpreter, controlled_env, inspect_interpreter
+from .fsutil import write_if_changed
+from .inputs import KeyInputs
+from .judge import DiagnosticIndex, judge
+from .model import PYTHON_VERSIONS, Case, EngineError, Outcome, RunKey, RunResult, Target, Verdict
+from .procs import Processes
 
 PROBES = Path(__file__).parent / "probes"
 # Which fingerprint each target must show: `oldest` is the stubs over the oldest supported release.
 TARGET_PROBES = {"stubs": "stubs", "inline": "inline", "oldest": "stubs"}
-PYTHON_VERSIONS = ("3.10", "3.11", "3.12", "3.13", "3.14")
-_VERSION = re.compile(r"^3\.\d{1,2}$")
+# Longest first, so the slow runs do not queue behind the quick ones (measured on the corpus).
+_COST = {"pyright": 0, "basedpyright": 1, "mypy": 2, "zuban": 3, "pyrefly": 4, "ty": 5}
 
 
 @dataclass(frozen=True)
@@ -38,13 +52,21 @@ class Plan:
         for name in self.checkers:
             checkers.get(name)
         for version in self.python_versions:
-            if not _VERSION.match(version):
-                raise EngineError(f"not a Python version: {version!r} (use e.g. 3.11)")
+            if version not in PYTHON_VERSIONS:
+                raise EngineError(f"unsupported Python version {version!r}; use one of {', '.join(PYTHON_VERSIONS)}")
+        names = [t.name for t in self.targets]
         for target in self.targets:
             if target.name not in TARGET_PROBES:
                 raise EngineError(f"unknown target {target.name!r}; use one of {', '.join(TARGET_PROBES)}")
+            if names.count(target.name) > 1:
+                raise EngineError(f"target {target.name!r} is named twice; give each target once")
             if not target.python.is_file():
                 raise EngineError(f"target {target.name}: no interpreter at {target.python}")
+        for what, values in (("checker", self.checkers), ("Python version", self.python_versions)):
+            if len(set(values)) != len(values):
+                raise EngineError(f"a {what} is named twice: {', '.join(values)}")
+        if not math.isfinite(self.timeout) or self.timeout <= 0:
+            raise EngineError(f"--timeout must be a positive number of seconds, not {self.timeout}")
         if not (self.checkers and self.targets and self.python_versions):
             raise EngineError("nothing to run: name at least one checker, target and Python version")
 
@@ -60,6 +82,7 @@ class RunOutcome:
     result: RunResult | None = None
     error: str | None = None
     unsupported: str | None = None
+    reused: bool = False
     verdicts: dict[str, Verdict] = field(default_factory=dict[str, Verdict])
 
 
@@ -73,49 +96,258 @@ def probe_cases(target: str) -> tuple[Case, ...]:
     return tuple(found)
 
 
-def run_plan(plan: Plan) -> dict[RunKey, RunOutcome]:
-    keys = plan.run_keys()
-    pythons = {t.name: t.python for t in plan.targets}
-    workers = max(1, min(len(keys), os.cpu_count() or 2))
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        futures = {key: pool.submit(run_one, plan, key, pythons[key.target]) for key in keys}
-        return {key: future.result() for key, future in futures.items()}
+# -- preflight ----------------------------------------------------------------------------------
 
 
-def run_one(plan: Plan, key: RunKey, python: Path) -> RunOutcome:
+def preflight(plan: Plan, env: Mapping[str, str]) -> dict[str, Interpreter]:
+    """Ask each target's interpreter what it is; a target that cannot be checked is one line, exit 2."""
+    found: dict[str, Interpreter] = {}
+    for target in plan.targets:
+        try:
+            interp = inspect_interpreter(target.python, env, plan.workroot)
+        except EngineError as exc:
+            raise EngineError(f"target {target.name}: {exc}") from None
+        where = f"{target.python} (Python {interp.version})"
+        missing = [name for name in ("starlette", "fastapi") if not interp.packages.get(name, {}).get("found")]
+        if missing:
+            names = " and ".join(missing)
+            verb = "is" if len(missing) == 1 else "are"
+            raise EngineError(
+                f"target {target.name}: {names} {verb} not importable by {where}; "
+                f"install into it: {target.python} -m pip install {' '.join(missing)}"
+            )
+        wants_stubs = TARGET_PROBES[target.name] == "stubs"
+        if wants_stubs and set(interp.stubs) != set(STUB_DISTRIBUTIONS):
+            lacking = sorted(STUB_DISTRIBUTIONS[p] for p in set(STUB_DISTRIBUTIONS) - set(interp.stubs))
+            raise EngineError(
+                f"target {target.name}: {where} does not have our stubs ({', '.join(lacking)}); "
+                f"install them, or name the target inline"
+            )
+        if not wants_stubs and interp.stubs:
+            found_at = ", ".join(str(s["path"]) for s in interp.stubs.values())
+            raise EngineError(
+                f"target {target.name}: {where} has our stubs installed ({found_at}); "
+                "uninstall them, or name the target stubs"
+            )
+        found[target.name] = interp
+    return found
+
+
+def describe(name: str, interp: Interpreter) -> str:
+    """The one preflight line per target that says what will be checked."""
+    versions = ", ".join(f"{p} {interp.version_of(p)}" for p in ("starlette", "fastapi"))
+    stubs = (
+        "our stubs "
+        + ", ".join(
+            f"{STUB_DISTRIBUTIONS[p]} {s.get('version') or '(unversioned)'}" for p, s in sorted(interp.stubs.items())
+        )
+        if interp.stubs
+        else "no stubs (inline types)"
+    )
+    return f"target {name}: {interp.executable} (Python {interp.version}): {versions}; {stubs}"
+
+
+# -- staging ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Stage:
+    """The staged copy of every case and probe; checkers read these, never the user's files."""
+
+    folder: Path
+    cases: Mapping[str, Path]  # case id -> staged path
+    probes: Mapping[str, Mapping[str, Path]]  # target -> probe id -> staged path
+    data: Mapping[str, bytes]  # staged path -> bytes
+
+    def origin(self, cases: Sequence[Case], probes: Sequence[Case], target: str) -> dict[str, Path]:
+        found = {str(self.cases[c.id]): c.path for c in cases}
+        found.update({str(self.probes[target][p.id]): p.path for p in probes})
+        return found
+
+    def verify(self) -> None:
+        """A staged copy that changed while checkers read it would make every verdict a guess."""
+        for path, data in self.data.items():
+            try:
+                same = Path(path).read_bytes() == data
+            except OSError:
+                same = False
+            if not same:
+                raise EngineError(f"{path} changed while the checkers were reading it; run again")
+
+
+def stage(plan: Plan) -> Stage:
+    corpus_id = hashlib.sha256(str(plan.corpus.root).encode()).hexdigest()[:12]
+    folder = plan.workroot / "stage" / corpus_id
+    cases_dir = plan.corpus.root / "cases"
+    data: dict[str, bytes] = {}
+    staged_cases: dict[str, Path] = {}
+    for case in plan.corpus.cases:
+        rel = case.path.relative_to(cases_dir) if case.path.is_relative_to(cases_dir) else Path(case.path.name)
+        staged_cases[case.id] = folder / "cases" / rel
+        data[str(staged_cases[case.id])] = case.data
+    staged_probes: dict[str, dict[str, Path]] = {}
+    for target in {t.name for t in plan.targets}:
+        staged_probes[target] = {}
+        for probe in probe_cases(target):
+            path = folder / "probes" / probe.path.parent.name / probe.path.name
+            staged_probes[target][probe.id] = path
+            data[str(path)] = probe.data
+    for staged, content in data.items():
+        write_if_changed(Path(staged), content)
+    return Stage(folder, staged_cases, staged_probes, data)
+
+
+@contextlib.contextmanager
+def locked(workroot: Path, say: Callable[[str], None]) -> Generator[None]:
+    """One engine process per workdir: caches, staged files and results are not shared mid-run."""
+    workroot.mkdir(parents=True, exist_ok=True)
+    with open(workroot / ".lock", "w", encoding="utf-8") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            say(f"waiting for another bgtyping run that uses {workroot}")
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+# -- running ------------------------------------------------------------------------------------
+
+
+Progress = Callable[[RunOutcome, int, int], None]
+
+
+def run_plan(
+    plan: Plan,
+    interpreters: Mapping[str, Interpreter] | None = None,
+    progress: Progress | None = None,
+    say: Callable[[str], None] | None = None,
+) -> dict[RunKey, RunOutcome]:
+    """Every run of the plan; on any interrupt, every checker process is killed before this returns."""
+    say = say or (lambda text: print(text, file=sys.stderr))
+    plan.workroot.mkdir(parents=True, exist_ok=True)
+    with locked(plan.workroot, say):
+        env = controlled_env(plan.workroot)
+        interpreters = dict(interpreters) if interpreters is not None else preflight(plan, env)
+        staged = stage(plan)
+        inputs = KeyInputs(plan.workroot, env, interpreters, staged.data)
+        keys = sorted(plan.run_keys(), key=lambda k: _COST.get(k.checker, 9))
+        procs = Processes()
+        done: dict[RunKey, RunOutcome] = {}
+        workers = max(1, min(len(keys), os.cpu_count() or 2))
+        pool = ThreadPoolExecutor(max_workers=workers)
+        try:
+            futures: dict[Future[RunOutcome], RunKey] = {
+                pool.submit(run_one, plan, key, interpreters[key.target], staged, env, inputs, procs): key
+                for key in keys
+            }
+            pending = set(futures)
+            while pending:
+                # A timed wait keeps the main thread responsive to Ctrl-C and SIGTERM.
+                finished, pending = wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    outcome = future.result()
+                    done[futures[future]] = outcome
+                    if progress is not None:
+                        progress(outcome, len(done), len(keys))
+        except BaseException:
+            procs.cancel()
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+        pool.shutdown(wait=True)
+        staged.verify()
+        return {key: done[key] for key in plan.run_keys()}
+
+
+def run_one(
+    plan: Plan,
+    key: RunKey,
+    interp: Interpreter,
+    staged: Stage,
+    env: Mapping[str, str],
+    inputs: KeyInputs,
+    procs: Processes,
+) -> RunOutcome:
     checker = checkers.get(key.checker)
-    root = plan.corpus.root.parent
     cases = [c for c in plan.corpus.cases if c.applies_to(key.python_version)]
     probes = probe_cases(key.target)
-    files = tuple(c.path for c in (*cases, *probes))
-    spec = RunSpec(key, files, python, key.python_version, plan.workroot / str(key), root, plan.reuse)
+    origin = staged.origin(cases, probes, key.target)
+    files = tuple(Path(p) for p in origin)
+    # Caches are per environment: two environments under one target name never share a mypy cache.
+    workdir = plan.workroot / f"{key.target}-{interp.identity}" / f"{key.checker}-py{key.python_version}"
+    spec = RunSpec(
+        key, files, interp.executable, key.python_version, workdir, plan.corpus.root.parent, plan.reuse, env, origin
+    )
     outcome = RunOutcome(key)
     try:
-        result = execute(checker, spec, plan.timeout)
+        executed = execute(checker, spec, plan.timeout, procs, inputs)
     except EngineError as exc:
         outcome.error = str(exc)
         return outcome
-    outcome.result = result
-    problems = health(result, files, checker.import_codes, root)
+    result = outcome.result = executed.result
+    outcome.reused = executed.reused
+    root = plan.corpus.root.parent
+    index = DiagnosticIndex(result)
+    originals = [c.path for c in (*cases, *probes)]
+    problems = health(result, originals, checker.import_codes, root)
+    failed_probes: dict[str, Verdict] = {}
     for probe in probes:
-        verdict = judge(probe, checker, result, {}, root)
+        verdict = judge(probe, checker, result, {}, root, index)
         if verdict.outcome is Outcome.FAIL:
-            problems.append(f"resolution probe {probe.id} ({probe.claim}) failed:")
-            problems.extend(f"  {p}" for p in verdict.problems)
-    reason = checker.unsupported.get(key.target)
-    if reason is not None:
-        # Still run it: the limitation must be shown to hold, or the entry is stale.
-        if problems:
-            outcome.unsupported = reason
-            outcome.verdicts = {c.id: Verdict(c.id, key, Outcome.UNSUPPORTED, (reason,)) for c in plan.corpus.cases}
+            failed_probes[probe.id] = verdict
+    limitation = checker.unsupported.get(key.target)
+    if limitation is not None:
+        # Still run it: the limitation must be shown to hold exactly, or the entry is stale.
+        signature = [
+            d
+            for d in index.errors(probe_path(key.target, limitation.probe))
+            if d.code == limitation.code and limitation.message in d.message
+        ]
+        if not problems and set(failed_probes) == {limitation.probe} and signature:
+            outcome.unsupported = limitation.reason
+            outcome.verdicts = {
+                c.id: Verdict(c.id, key, Outcome.UNSUPPORTED, (limitation.reason,)) for c in plan.corpus.cases
+            }
+            _save(executed, spec)
+        elif not problems and not failed_probes:
+            outcome.error = (
+                f"{key}: marked unsupported ({limitation.reason}), but the run is now sound; remove the entry"
+            )
         else:
-            outcome.error = f"{key}: marked unsupported ({reason}), but the run is now sound; remove the entry"
+            outcome.error = (
+                f"{key}: marked unsupported, but the run fails in another way than documented:\n"
+                + "\n".join([*problems, *_probe_lines(failed_probes)])
+            )
         return outcome
+    problems.extend(_probe_lines(failed_probes))
     if problems:
         outcome.error = f"{key}: run cannot be trusted:\n" + "\n".join(problems)
+        return outcome  # and never cached
+    _save(executed, spec)
     for case in plan.corpus.cases:
-        outcome.verdicts[case.id] = judge(case, checker, result, plan.corpus.divergences, root)
+        outcome.verdicts[case.id] = judge(case, checker, result, plan.corpus.divergences, root, index)
     return outcome
+
+
+def probe_path(target: str, probe_id: str) -> Path:
+    return next(p.path for p in probe_cases(target) if p.id == probe_id)
+
+
+def _probe_lines(failed: Mapping[str, Verdict]) -> list[str]:
+    lines: list[str] = []
+    for verdict in failed.values():
+        probe = next(p for t in TARGET_PROBES for p in probe_cases(t) if p.id == verdict.case)
+        lines.append(f"resolution probe {probe.id} ({probe.claim}) failed:")
+        lines.extend(f"  {p}" for p in verdict.problems)
+    return lines
+
+
+def _save(executed: Executed, spec: RunSpec) -> None:
+    """Only a healthy result is kept for reuse; a broken one must be run again."""
+    if executed.fingerprint is not None and not executed.reused:
+        resultcache.save(spec.workdir, executed.fingerprint, executed.result)
 
 
 def health(result: RunResult, files: Sequence[Path], import_codes: frozenset[str], root: Path) -> list[str]:
@@ -160,3 +392,9 @@ def summarize(outcomes: Mapping[RunKey, RunOutcome]) -> dict[Outcome, int]:
         for verdict in outcome.verdicts.values():
             counts[verdict.outcome] += 1
     return counts
+
+
+def judged(outcomes: Mapping[RunKey, RunOutcome]) -> int:
+    """Cells that were checked and compared with their claim: what exit 0 must rest on."""
+    counts = summarize(outcomes)
+    return counts[Outcome.PASS] + counts[Outcome.DIVERGENT] + counts[Outcome.FAIL]

@@ -49,6 +49,12 @@ class _LineLoader(yaml.SafeLoader):
     """Keeps the line of every mapping, so an error can point into the YAML file."""
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[object] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)  # pyright: ignore[reportUnknownMemberType]
+            if key in seen:  # YAML would silently keep the last one: a case with `main:` twice
+                raise yaml.constructor.ConstructorError(None, None, f"duplicate key {key!r}", key_node.start_mark)
+            seen.add(key)
         mapping = super().construct_mapping(node, deep=deep)
         mapping[_LINE] = node.start_mark.line + 1
         return mapping
@@ -72,7 +78,11 @@ def load_yaml_cases(folder: Path) -> tuple[YamlCase, ...]:
 
 def _load_file(path: Path) -> list[YamlCase]:
     try:
-        data: object = yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)
+        data: object = yaml.load(path.read_bytes().decode("utf-8"), Loader=_LineLoader)
+    except UnicodeDecodeError as exc:
+        raise EngineError(f"not UTF-8 (byte {exc.start}): save the file as UTF-8", path=path) from None
+    except OSError as exc:
+        raise EngineError(f"cannot read: {exc.strerror or exc}", path=path) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)

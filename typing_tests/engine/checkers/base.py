@@ -9,12 +9,17 @@ import sys
 import sysconfig
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from .. import resultcache
+from ..fsutil import atomic_write
 from ..model import Diagnostic, EngineError, RunKey, RunResult
+from ..procs import Processes, TimedOut
+
+if TYPE_CHECKING:
+    from ..inputs import KeyInputs
 
 # Error kinds a case line can claim with `# E: <kind>`; each checker maps every kind to its own codes.
 KINDS: Mapping[str, str] = {
@@ -38,7 +43,7 @@ KINDS: Mapping[str, str] = {
 
 @dataclass(frozen=True)
 class RunSpec:
-    """One batched run: every case file, one checked environment, one target Python version."""
+    """One batched run: every (staged) case file, one checked environment, one target Python version."""
 
     key: RunKey
     files: tuple[Path, ...]
@@ -47,6 +52,23 @@ class RunSpec:
     workdir: Path
     root: Path
     reuse: bool = False
+    env: Mapping[str, str] = field(default_factory=dict[str, str])
+    # staged copy -> the case file it was copied from, so diagnostics point at the user's files
+    origin: Mapping[str, Path] = field(default_factory=dict[str, Path])
+
+
+@dataclass(frozen=True)
+class Unsupported:
+    """A documented limitation: it counts only when exactly this failure reproduces, and nothing else is wrong.
+
+    `probe` is the one resolution probe that must fail, and it must fail with a diagnostic of `code`
+    whose message contains `message`; every other probe and health check must pass.
+    """
+
+    reason: str
+    probe: str
+    code: str
+    message: str
 
 
 @dataclass(frozen=True)
@@ -84,15 +106,28 @@ class TypeChecker(Protocol):
     def ok_exit_codes(self) -> frozenset[int]: ...
 
     @property
-    def unsupported(self) -> Mapping[str, str]:
+    def unsupported(self) -> Mapping[str, Unsupported]:
         """Targets this checker cannot handle, with the reason; the engine proves each still fails."""
         ...
 
-    def command(self, exe: str, spec: RunSpec) -> list[str]: ...
+    def inputs(self, env: Mapping[str, str]) -> tuple[Path, ...]:
+        """Files outside the checker's installation that it runs from, for the reuse key."""
+        ...
+
+    def command(self, exe: str, spec: RunSpec) -> list[str]:
+        """The command line; it may write an engine-owned config file into `spec.workdir`."""
+        ...
 
     def parse(self, stdout: str, stderr: str, spec: RunSpec) -> Parsed:
         """Turn the raw output into diagnostics; raise EngineError on anything unexpected."""
         ...
+
+
+def write_config(spec: RunSpec, name: str, text: str) -> Path:
+    """An engine-written config in the run's own folder; every file there is part of the reuse key."""
+    path = spec.workdir / name
+    atomic_write(path, text)
+    return path
 
 
 def find_executable(name: str) -> str:
@@ -112,51 +147,85 @@ def find_executable(name: str) -> str:
 
 
 @functools.cache  # one `--version` per executable, not one per run
-def version_of(exe: str) -> str:
-    proc = subprocess.run([exe, "--version"], capture_output=True, text=True, timeout=120, check=False)
+def version_of(exe: str, env: tuple[tuple[str, str], ...] = ()) -> str:
+    try:
+        proc = subprocess.run(
+            [exe, "--version"], capture_output=True, text=True, timeout=120, check=False, env=dict(env) or None
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise EngineError(f"{exe} --version failed: {exc}") from None
     text = (proc.stdout or proc.stderr).strip()
     if proc.returncode != 0 or not text:
         raise EngineError(f"{exe} --version failed (exit {proc.returncode}): {text[:300]}")
     return text.splitlines()[0]
 
 
-def execute(checker: TypeChecker, spec: RunSpec, timeout: float) -> RunResult:
+@dataclass(frozen=True)
+class Executed:
+    result: RunResult
+    fingerprint: str | None  # the reuse key, when reuse is on
+    reused: bool
+
+
+def execute(
+    checker: TypeChecker, spec: RunSpec, timeout: float, procs: Processes, inputs: KeyInputs | None = None
+) -> Executed:
     """Run one checker over the batch; any crash, timeout or garbage raises EngineError."""
     exe = find_executable(checker.executable)
     spec.workdir.mkdir(parents=True, exist_ok=True)
     cmd = checker.command(exe, spec)
-    fingerprint = resultcache.key(cmd, exe, spec.files, spec.python) if spec.reuse else None
+    fingerprint = inputs.key(checker, exe, cmd, spec) if inputs is not None and spec.reuse else None
     if fingerprint is not None and (cached := resultcache.load(spec.workdir, fingerprint)) is not None:
-        return cached
+        return Executed(cached, fingerprint, True)
     started = time.perf_counter()
     try:
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, cwd=spec.root, check=False)
-    except subprocess.TimeoutExpired as exc:
-        raise EngineError(f"{spec.key}: {checker.name} did not finish within {timeout:.0f} s: {_show(cmd)}") from exc
+        proc = procs.run(cmd, cwd=spec.workdir, env=spec.env, timeout=timeout)
+    except TimedOut:
+        raise EngineError(f"{spec.key}: {checker.name} did not finish within {timeout:g} s; {_show(cmd)}") from None
     except OSError as exc:
-        raise EngineError(f"{spec.key}: could not start {checker.name}: {exc}") from exc
+        raise EngineError(f"{spec.key}: could not start {checker.name}: {exc.strerror or exc}") from None
     seconds = time.perf_counter() - started
     if proc.returncode not in checker.ok_exit_codes:
+        cause = _cause(proc.stderr or proc.stdout)
         raise EngineError(
-            f"{spec.key}: {checker.name} crashed (exit {proc.returncode}): {_show(cmd)}\n"
+            f"{spec.key}: {checker.name} crashed (exit {proc.returncode}): {cause}\n  {_show(cmd)}\n"
             + _tail(proc.stderr or proc.stdout)
         )
     parsed = checker.parse(proc.stdout, proc.stderr, spec)
     result = RunResult(
         key=spec.key,
-        version=parsed.version or version_of(exe),
+        version=parsed.version or version_of(exe, tuple(sorted(spec.env.items()))),
         command=tuple(cmd),
-        diagnostics=parsed.diagnostics,
-        analyzed=parsed.analyzed,
+        diagnostics=tuple(_unstage(d, spec.origin) for d in parsed.diagnostics),
+        analyzed=(
+            frozenset(str(spec.origin.get(p, p)) for p in parsed.analyzed)
+            if isinstance(parsed.analyzed, frozenset)
+            else parsed.analyzed
+        ),
         seconds=seconds,
     )
-    if fingerprint is not None:
-        resultcache.save(spec.workdir, fingerprint, result)
-    return result
+    return Executed(result, fingerprint, False)
+
+
+def _unstage(diag: Diagnostic, origin: Mapping[str, Path]) -> Diagnostic:
+    original = origin.get(diag.path)
+    return diag if original is None else replace(diag, path=str(original))
 
 
 def _show(cmd: Sequence[str]) -> str:
-    return " ".join(cmd)
+    """The command without the file list, which runs to tens of kilobytes on a real corpus."""
+    shown = [c for c in cmd if not c.endswith(".py")]
+    files = len(cmd) - len(shown)
+    return "command: " + " ".join(shown) + (f" <{files} case files>" if files else "")
+
+
+def _cause(text: str) -> str:
+    """The line of a crash report most likely to say why: an error line if there is one, else the last."""
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    for line in reversed(lines):
+        if any(word in line for word in ("Error", "ERROR", "error:", "panic", "Traceback")):
+            return line[:300]
+    return lines[-1][:300] if lines else "no output"
 
 
 def _tail(text: str, lines: int = 15) -> str:

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import cast
 
 from ..model import Diagnostic, EngineError, Severity
-from .base import Parsed, RunSpec
+from .base import Parsed, RunSpec, Unsupported, write_config
 
 _CALL = frozenset({"call-arg"})
 _SEVERITY: Mapping[str, Severity] = {"error": "error", "warning": "warning", "note": "note"}
@@ -43,12 +43,14 @@ class Mypy:
     codes = CODES
     import_codes = frozenset({"import-not-found", "import-untyped", "import"})
     ok_exit_codes = frozenset({0, 1})
-    unsupported: Mapping[str, str] = {}
+    unsupported: Mapping[str, Unsupported] = {}
+
+    def inputs(self, env: Mapping[str, str]) -> tuple[Path, ...]:
+        return ()
 
     def command(self, exe: str, spec: RunSpec) -> list[str]:
-        config = spec.workdir / "mypy.ini"
-        # An empty config keeps the project's own [tool.mypy] (for the engine) out of the corpus run.
-        config.write_text("[mypy]\n", encoding="utf-8")
+        # An explicit config: mypy then reads no mypy.ini, setup.cfg or pyproject.toml of the caller's.
+        config = write_config(spec, "mypy.ini", "[mypy]\n")
         return [
             exe,
             "--config-file", str(config),
@@ -64,7 +66,12 @@ class Mypy:
         ]  # fmt: skip
 
     def parse(self, stdout: str, stderr: str, spec: RunSpec) -> Parsed:
-        return Parsed(parse_json_lines(self.name, stdout, spec.root), _analysed(stderr, spec.root))
+        version = _VERSION.search(stderr)
+        return Parsed(
+            parse_json_lines(self.name, stdout, spec.workdir),
+            _analysed(stderr, spec.workdir),
+            f"mypy {version.group(1)}" if version else None,
+        )
 
 
 def parse_json_lines(checker: str, stdout: str, root: Path) -> tuple[Diagnostic, ...]:
@@ -92,10 +99,17 @@ def parse_json_lines(checker: str, stdout: str, root: Path) -> tuple[Diagnostic,
     return tuple(found)
 
 
-_ANALYSED = re.compile(r"^LOG:  (?:Parsing (?P<parsed>.+?) \(|Metadata fresh for \S+: file (?P<fresh>.+)$)", re.M)
+# A file mypy read, found fresh in its cache, or found unchanged after its mtime moved (`touch`).
+_ANALYSED = re.compile(
+    r"^LOG:  (?:Parsing (?P<parsed>.+) \([\w.]+\)"
+    r"|Metadata fresh for [\w.]+: file (?P<fresh>.+)"
+    r"|Updating mtime for [\w.]+: file (?P<touched>.+), meta \S+, mtime \d+)$",
+    re.M,
+)
+_VERSION = re.compile(r"^LOG:  Mypy Version: +(\S+)", re.M)
 
 
 def _analysed(log: str, root: Path) -> frozenset[str]:
     """The source files mypy parsed or found fresh in its cache, as resolved paths."""
-    found = {m["parsed"] or m["fresh"] for m in _ANALYSED.finditer(log)}
+    found = {m["parsed"] or m["fresh"] or m["touched"] for m in _ANALYSED.finditer(log)}
     return frozenset(str((root / path).resolve()) for path in found)

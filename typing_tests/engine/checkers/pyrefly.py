@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
+from pathlib import Path
 from typing import cast
 
 from ..model import Diagnostic, EngineError, Severity
-from .base import Parsed, RunSpec
+from .base import Parsed, RunSpec, Unsupported, write_config
 
 CODES: Mapping[str, frozenset[str]] = {
     "arg-type": frozenset({"bad-argument-type"}),
@@ -39,11 +40,17 @@ class Pyrefly:
     codes = CODES
     import_codes = frozenset({"missing-import", "import-error", "missing-source"})
     ok_exit_codes = frozenset({0, 1})
-    unsupported: Mapping[str, str] = {}
+    unsupported: Mapping[str, Unsupported] = {}
+
+    def inputs(self, env: Mapping[str, str]) -> tuple[Path, ...]:
+        return ()
 
     def command(self, exe: str, spec: RunSpec) -> list[str]:
+        # An explicit config: pyrefly otherwise walks up from each file to the nearest pyrefly.toml.
+        config = write_config(spec, "pyrefly.toml", 'preset = "default"\n')
         return [
             exe, "check",
+            "--config", str(config),
             "--preset", "default",
             "--python-interpreter-path", str(spec.python),
             "--python-version", spec.python_version,
@@ -57,7 +64,7 @@ class Pyrefly:
             data = cast(dict[str, list[dict[str, object]]], json.loads(stdout))
             found = tuple(
                 Diagnostic(
-                    path=str((spec.root / str(raw["path"])).resolve()),
+                    path=str((spec.workdir / str(raw["path"])).resolve()),
                     line=int(cast(int, raw["line"])),
                     column=int(cast(int, raw["column"])),
                     severity=_SEVERITY[str(raw["severity"])],

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import cast
 
 from ..model import Diagnostic, EngineError, Severity
-from .base import Parsed, RunSpec
+from .base import Parsed, RunSpec, Unsupported, write_config
 
 _CALL = frozenset({"reportCallIssue"})
 
@@ -40,17 +41,22 @@ class Pyright:
     codes = CODES
     import_codes = frozenset({"reportMissingImports", "reportMissingModuleSource"})
     ok_exit_codes = frozenset({0, 1})
-    unsupported: Mapping[str, str] = {}
+    unsupported: Mapping[str, Unsupported] = {}
+
+    def inputs(self, env: Mapping[str, str]) -> tuple[Path, ...]:
+        # The PyPI wrapper runs a pyright it may have downloaded into this cache (pyright/utils.py).
+        cache = env.get("PYRIGHT_PYTHON_CACHE_DIR") or env.get("XDG_CACHE_HOME")
+        home = env.get("HOME") or os.path.expanduser("~")
+        return ((Path(cache) if cache else Path(home) / ".cache") / "pyright-python",)
 
     def command(self, exe: str, spec: RunSpec) -> list[str]:
-        config = spec.workdir / "pyrightconfig.json"
         settings = {
             "typeCheckingMode": "standard",
             # Case files must not carry ignore comments; if one slips in, it must not hide an error.
             "enableTypeIgnoreComments": False,
             "reportUnnecessaryTypeIgnoreComment": "error",
         }
-        config.write_text(json.dumps(settings, indent=2), encoding="utf-8")
+        config = write_config(spec, "pyrightconfig.json", json.dumps(settings, indent=2))
         return [
             exe,
             "--project", str(config),

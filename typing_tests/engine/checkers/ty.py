@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
+from pathlib import Path
 from typing import cast
 
 from ..model import Diagnostic, EngineError, Severity
-from .base import Parsed, RunSpec
+from .base import Parsed, RunSpec, Unsupported, write_config
 
 CODES: Mapping[str, frozenset[str]] = {
     "arg-type": frozenset({"invalid-argument-type"}),
@@ -46,11 +47,18 @@ class Ty:
     codes = CODES
     import_codes = frozenset({"unresolved-import", "import-not-found"})
     ok_exit_codes = frozenset({0, 1})
-    unsupported: Mapping[str, str] = {}
+    unsupported: Mapping[str, Unsupported] = {}
+
+    def inputs(self, env: Mapping[str, str]) -> tuple[Path, ...]:
+        return ()
 
     def command(self, exe: str, spec: RunSpec) -> list[str]:
+        # An explicit ty.toml and project folder: no ty.toml or pyproject.toml of the caller's is read.
+        config = write_config(spec, "ty.toml", "")
         return [
             exe, "check",
+            "--config-file", str(config),
+            "--project", str(spec.workdir),
             "--python", str(spec.python),
             "--python-version", spec.python_version,
             "--output-format", "gitlab",
@@ -68,7 +76,7 @@ class Ty:
                 code = str(raw["check_name"])
                 found.append(
                     Diagnostic(
-                        path=str((spec.root / str(location["path"])).resolve()),
+                        path=str((spec.workdir / str(location["path"])).resolve()),
                         line=int(begin["line"]),
                         column=int(begin["column"]),
                         severity=_SEVERITY[str(raw["severity"])],

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from pathlib import Path
 
 from ..model import Diagnostic, EngineError, Severity
-from .base import Parsed, RunSpec
+from .base import Parsed, RunSpec, Unsupported, write_config
 from .mypy import CODES as MYPY_CODES
 
 _LINE = re.compile(
@@ -32,14 +33,21 @@ class Zuban:
     codes = CODES
     import_codes = frozenset({"import-not-found", "import-untyped", "import"})
     ok_exit_codes = frozenset({0, 1})
-    unsupported: Mapping[str, str] = {
-        "stubs": "zuban does not honour partial stub packages: with our stubs installed, "
-        "`from fastapi import BackgroundTasks` no longer resolves (https://github.com/zubanls/zuban/issues/354)"
+    unsupported: Mapping[str, Unsupported] = {
+        "stubs": Unsupported(
+            reason="zuban does not honour partial stub packages: with our stubs installed, "
+            "`from fastapi import BackgroundTasks` no longer resolves (https://github.com/zubanls/zuban/issues/354)",
+            probe="check_probe_fastapi_reexport",
+            code="attr-defined",
+            message='Module "fastapi" has no attribute "BackgroundTasks"',
+        )
     }
 
+    def inputs(self, env: Mapping[str, str]) -> tuple[Path, ...]:
+        return ()
+
     def command(self, exe: str, spec: RunSpec) -> list[str]:
-        config = spec.workdir / "mypy.ini"
-        config.write_text("[mypy]\n", encoding="utf-8")
+        config = write_config(spec, "mypy.ini", "[mypy]\n")
         return [
             exe, "check",
             "--mode", "mypy",
@@ -58,7 +66,7 @@ class Zuban:
             if match := _LINE.match(raw):
                 found.append(
                     Diagnostic(
-                        path=str((spec.root / match["path"]).resolve()),
+                        path=str((spec.workdir / match["path"]).resolve()),
                         line=int(match["line"]),
                         column=int(match["col"]),
                         severity=_SEVERITY[match["sev"]],

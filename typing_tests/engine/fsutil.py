@@ -1,0 +1,51 @@
+"""Writes that matter are atomic: a reader sees the old file or the new one, never half of either."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+
+from .model import EngineError
+
+
+def atomic_write(path: Path, text: str) -> None:
+    """Write `text` to a temporary file beside `path`, flush it to disk, then `os.replace` it in."""
+    atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise EngineError(f"could not write {path}: {exc.strerror or exc}") from exc
+
+
+def write_if_changed(path: Path, data: bytes) -> None:
+    """Keep an identical file untouched, so checker caches keyed on mtime stay warm."""
+    try:
+        if path.read_bytes() == data:
+            return
+    except OSError:
+        pass
+    atomic_write_bytes(path, data)
+
+
+def check_writable_dir(path: Path, what: str) -> None:
+    """Fail before the run, not after it, when an output folder cannot be written."""
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(dir=path, prefix=".bgtyping-write-test.")
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        raise EngineError(f"{what} {path} is not writable: {exc.strerror or exc}") from exc
