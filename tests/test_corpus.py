@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -61,18 +63,80 @@ BAD_CASES = {
     "no docstring": ("x = 1\n", 1, "one-line docstring"),
     "two-line docstring": ('"""Claim\nmore."""\n', 1, "one-line docstring"),
     "syntax error": ('"""Claim."""\ndef (:\n', 2, "not valid Python"),
+    "unclosed parenthesis": ('"""Claim."""\nx = 1\nf(\n', 3, "not valid Python"),
+    "bad dedent": ('"""Claim."""\nif x:\n        y = 1\n    z = 2\n', 4, "not valid Python"),
+    # Inline checker configuration would change what the checker reports from inside the case.
+    "mypy config comment": ('"""Claim."""\n# mypy: disable-error-code="arg-type"\nx = 1\n', 2, "inline checker"),
+    "pyright basic": ('"""Claim."""\n# pyright: basic\nx = 1\n', 2, "inline checker"),
+    "pyright rule off": ('"""Claim."""\n# pyright: reportArgumentType=false\nx = 1\n', 2, "inline checker"),
+    "ty config comment": ('"""Claim."""\nx = 1  # ty: foo\n', 2, "inline checker"),
+    "pyrefly config comment": ('"""Claim."""\n# pyrefly: permissive\nx = 1\n', 2, "inline checker"),
+    "type comment": ('"""Claim."""\nx = f()  # type: int\n', 2, "inline checker"),
+    "version no run reaches": ('"""Claim."""\n', 1, "names no supported Python version"),
 }
 
 
-@pytest.mark.parametrize(("source", "line", "message"), BAD_CASES.values(), ids=BAD_CASES.keys())
-def test_bad_case_names_file_and_line(make_corpus: MakeCorpus, source: str, line: int, message: str) -> None:
-    root = make_corpus({"check_bad.py": source}, DIVERGENCE if "known" in source else "")
+def _name_for(label: str) -> str:
+    return "check_bad-py399.py" if label == "version no run reaches" else "check_bad.py"
+
+
+@pytest.mark.parametrize(("label", "source", "line", "message"), [(k, *v) for k, v in BAD_CASES.items()])
+def test_bad_case_names_file_and_line(
+    make_corpus: MakeCorpus, label: str, source: str, line: int, message: str
+) -> None:
+    name = _name_for(label)
+    root = make_corpus({name: source}, DIVERGENCE if "known" in source else "")
     with pytest.raises(EngineError, match=re.escape(message)) as info:
         load_corpus(root)
     assert info.value.path is not None
-    assert info.value.path.endswith("check_bad.py")
+    assert info.value.path.endswith(name)
     assert info.value.line == line
-    assert f"check_bad.py:{line}: " in str(info.value)
+    assert f"{name}:{line}: " in str(info.value)
+
+
+def test_non_utf8_case_is_one_line_exit_2(make_corpus: MakeCorpus) -> None:
+    root = make_corpus({"check_good.py": GOOD})
+    (root / "cases" / "check_latin.py").write_bytes(b'"""Claim."""\nx = "caf\xe9"\n')
+    proc = cli("--corpus", root, "--target", "inline=/bin/sh")
+    assert proc.returncode == 2
+    assert proc.stderr.count("\n") == 1, proc.stderr
+    assert "check_latin.py:2: not UTF-8" in proc.stderr
+
+
+def test_pep701_fstring_in_a_newer_case_is_read_correctly(make_corpus: MakeCorpus) -> None:
+    """3.11's tokenizer reads `f"{"#"}"` as a string and a comment; the engine must not."""
+    source = '"""Claim."""\nx = f"{"#"}"\ny: int = f"{"a" + "b"}"  # E: assignment\n'
+    (case,) = load_corpus(make_corpus({"check_new-py312.py": source})).cases
+    assert set(case.lines) == {3}
+    assert case.lines[3].kinds == {"assignment"}
+
+
+def test_scanner_agrees_with_tokenize_on_the_whole_corpus() -> None:
+    """The fallback scanner for newer syntax finds the same comments and code lines as tokenize."""
+    from pathlib import Path
+
+    from typing_tests.engine.corpus import _tokenize_comments, scan_comments
+
+    from .support import ROOT
+
+    cases = sorted((ROOT / "typing_tests" / "cases").rglob("*.py"))
+    assert len(cases) > 100
+    for path in cases:
+        source = path.read_text(encoding="utf-8")
+        assert scan_comments(source) == _tokenize_comments(Path(path), source), path
+
+
+@pytest.mark.parametrize("name", ["check_x.pyi", "check_x.PY", "check_x.Py"])
+def test_a_case_the_loader_would_skip_is_rejected(make_corpus: MakeCorpus, name: str) -> None:
+    root = make_corpus({"check_good.py": GOOD})
+    (root / "cases" / name).write_text(GOOD, encoding="utf-8")
+    with pytest.raises(EngineError, match="not a case file"):
+        load_corpus(root)
+
+
+def test_select_that_matches_nothing_says_so(make_corpus: MakeCorpus) -> None:
+    with pytest.raises(EngineError, match=r"--select 'nope/\*' matched none of the 1 case files"):
+        load_corpus(make_corpus({"check_good.py": GOOD}), "nope/*")
 
 
 @pytest.mark.parametrize("name", ["bad.py", "check_Upper.py", "check_x-py3.py", "check_x-3.12.py"])
@@ -104,6 +168,8 @@ def test_unused_divergence_is_an_error(make_corpus: MakeCorpus) -> None:
         ('[known]\nreason = "r"\nissue = "i"\nreports = { nochecker = [] }\n', "not a known checker"),
         ('[known]\nreason = "r"\nissue = "i"\nreports = { mypy = [] }\ntargets = ["other"]\n', "targets must be"),
         ('[known]\nreason = "r"\nissue = "i"\nreports = { mypy = [] }\nextra = 1\n', "needs reason"),
+        ('[known]\nreason = "r"\nissue = "i"\nreports = {}\n', "reports is empty"),
+        ('[known]\nreason = "r"\nissue = "i"\nreports = { mypy = [] }\ntargets = []\n', "targets is empty"),
     ],
 )
 def test_malformed_divergences(make_corpus: MakeCorpus, toml: str, message: str) -> None:
@@ -130,9 +196,38 @@ def test_cli_reports_bad_input_once_and_exits_2(make_corpus: MakeCorpus) -> None
         (["--target", "inline=/nonexistent/python"], "no interpreter at"),
         (["--target", "inline=/bin/sh", "--checker", "nochecker"], "unknown checker 'nochecker'"),
         (["--target", "inline=/bin/sh", "--python", "3"], "'3' is not supported"),
+        (["--target", "inline=/bin/sh", "--python", "3.9"], "'3.9' is not supported"),
+        (["--timeout", "nan"], "must be a positive, finite number"),
+        (["--timeout", "inf"], "must be a positive, finite number"),
+        (["--timeout", "0"], "must be a positive, finite number"),
+        (["--timeout=-5"], "must be a positive, finite number"),
+        (["--timeout", "soon"], "not a number of seconds"),
+        (["--target", f"inline={sys.executable}", "--target", f"inline={sys.executable}"], "named twice"),
+        (["--target", "stubs=/etc/hostname", "--checker", "zuban"], "is not a Python interpreter"),
+        (["--junitxml", "/etc/hostname/j.xml"], "is not writable"),
+        (["--compare", "/nonexistent/results"], "no such results folder"),
     ],
 )
-def test_cli_rejects_bad_options(make_corpus: MakeCorpus, args: list[str], message: str) -> None:
-    proc = cli("--corpus", make_corpus({"check_good.py": GOOD}), *args)
-    assert proc.returncode == 2
+def test_cli_rejects_bad_options(make_corpus: MakeCorpus, tmp_path: Path, args: list[str], message: str) -> None:
+    proc = cli("--corpus", make_corpus({"check_good.py": GOOD}), "--workdir", tmp_path / "w", *args)
+    assert proc.returncode == 2, proc.stderr
     assert message in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert "usage: mypy" not in proc.stderr + proc.stdout
+
+
+def test_yaml_case_with_main_twice_is_rejected(tmp_path: Path) -> None:
+    from typing_tests.engine.yamlcases import load_yaml_cases
+
+    (tmp_path / "test_x.yml").write_text("- case: a\n  main: |\n    x = 1\n  main: |\n    y = 2\n", encoding="utf-8")
+    with pytest.raises(EngineError, match="duplicate key 'main'") as info:
+        load_yaml_cases(tmp_path)
+    assert info.value.line == 4
+
+
+def test_non_utf8_yaml_is_rejected(tmp_path: Path) -> None:
+    from typing_tests.engine.yamlcases import load_yaml_cases
+
+    (tmp_path / "test_x.yml").write_bytes(b"- case: a\n  main: 'caf\xe9'\n")
+    with pytest.raises(EngineError, match="not UTF-8"):
+        load_yaml_cases(tmp_path)

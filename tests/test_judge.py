@@ -119,3 +119,20 @@ def test_every_checker_maps_every_kind() -> None:
     for checker in checkers.CHECKERS.values():
         assert set(checker.codes) == set(checkers.KINDS), checker.name
         assert all(checker.codes.values()), checker.name
+
+
+def test_a_divergence_that_changes_nothing_on_its_line_is_stale(make_corpus: MakeCorpus) -> None:
+    """Its `reports` equal what the line claims: it hides nothing today and would hide a regression later."""
+    toml = '[idle]\nreason = "r"\nissue = "https://example.invalid/2"\nreports = { mypy = ["arg-type"] }\n'
+    source = '"""Claim."""\ndef f(x: int) -> None: ...\nf("a")  # E: arg-type  # diverge: idle\n'
+    loaded = load_corpus(make_corpus({"check_idle.py": source}, toml))
+    (case,) = loaded.cases
+    v = judge(
+        case,
+        checkers.get("mypy"),
+        result(case, "mypy", "stubs", (3, "arg-type", "error")),
+        loaded.divergences,
+        loaded.root,
+    )
+    assert v.outcome is Outcome.FAIL
+    assert "divergence [idle] changes nothing on this line" in v.problems[0]
