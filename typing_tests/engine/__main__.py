@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import math
-import os
 import signal
 import sys
 import time
@@ -23,7 +22,7 @@ from types import FrameType
 
 from . import checkers, ci, results
 from .corpus import load_corpus
-from .environment import controlled_env
+from .environment import controlled_env, default_workdir
 from .fsutil import atomic_write, check_writable_dir
 from .model import PYTHON_VERSIONS, EngineError, Outcome, RunKey
 from .runner import (
@@ -51,16 +50,6 @@ _CELL = {
 
 class Terminated(BaseException):
     """SIGTERM, raised in the main thread so the same cleanup as Ctrl-C runs."""
-
-
-def default_workdir() -> Path:
-    """The user's cache folder (XDG on Linux, ~/Library/Caches on macOS), never the current directory."""
-    if env := os.environ.get("BGTYPING_CACHE_DIR"):
-        return Path(env)
-    if sys.platform == "darwin":
-        return Path.home() / "Library" / "Caches" / "bgtyping"
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "bgtyping"
 
 
 def _seconds(text: str) -> float:

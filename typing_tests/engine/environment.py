@@ -16,7 +16,8 @@ import hashlib
 import json
 import os
 import subprocess
-from collections.abc import Iterable, Mapping
+import sys
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, cast
@@ -57,6 +58,16 @@ def controlled_env(workroot: Path, source: Mapping[str, str] | None = None) -> d
     return env
 
 
+def default_workdir() -> Path:
+    """The user's cache folder (XDG on Linux, ~/Library/Caches on macOS), never the current directory."""
+    if env := os.environ.get("BGTYPING_CACHE_DIR"):
+        return Path(env)
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Caches" / "bgtyping"
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "bgtyping"
+
+
 # -- fingerprints -------------------------------------------------------------------------------
 
 
@@ -70,7 +81,6 @@ _IMPORTABLE = frozenset({".py", ".pyi", ".pth", ".so", ".pyd", ".typed"})
 
 def fingerprint_tree(digest: Digest, root: Path, *, everything: bool, exclude: Path | None = None) -> int:
     """Feed every file below `root` (or only importable ones) into `digest`; returns the file count."""
-    count = 0
     digest.update(f"root\0{root}\n".encode())
     try:
         info = root.stat()
@@ -78,21 +88,40 @@ def fingerprint_tree(digest: Digest, root: Path, *, everything: bool, exclude: P
         digest.update(b"missing\n")
         return 0
     if not root.is_dir():
-        _stat_line(digest, root, info)
+        _stat_line(digest, str(root), info)
         return 1
-    for folder, dirs, files in os.walk(root):
-        here = Path(folder)
-        dirs[:] = sorted(d for d in dirs if _walk_into(d, everything) and (exclude is None or here / d != exclude))
-        digest.update(f"dir\0{folder}\0{'/'.join(dirs)}\n".encode())
-        for name in sorted(files):
-            if everything or Path(name).suffix in _IMPORTABLE:
-                path = here / name
-                try:
-                    _stat_line(digest, path, path.stat())
-                except OSError:
-                    digest.update(f"gone\0{path}\n".encode())
+    return _walk(digest, str(root), everything, str(exclude) if exclude else None)
+
+
+def _walk(digest: Digest, folder: str, everything: bool, exclude: str | None) -> int:
+    count = 0
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError:
+        digest.update(f"unreadable\0{folder}\n".encode())
+        return 0
+    for entry in entries:
+        try:
+            if entry.is_dir(follow_symlinks=True):
+                if _walk_into(entry.name, everything) and entry.path != exclude:
+                    digest.update(f"dir\0{entry.path}\n".encode())
+                    count += _walk(digest, entry.path, everything, exclude)
+            elif everything or os.path.splitext(entry.name)[1] in _IMPORTABLE:
+                _stat_line(digest, entry.path, entry.stat(follow_symlinks=True))
                 count += 1
+        except OSError:
+            digest.update(f"gone\0{entry.path}\n".encode())
     return count
+
+
+def fingerprint_listing(digest: Digest, root: Path) -> None:
+    """A standard library folder: which modules it has, not their contents (checkers read typeshed)."""
+    digest.update(f"listing\0{root}\n".encode())
+    try:
+        for entry in sorted(os.scandir(root), key=lambda e: e.name):
+            digest.update(f"{entry.name}\0{entry.is_dir()}\n".encode())
+    except OSError:
+        digest.update(b"unreadable\n")
 
 
 def _walk_into(name: str, everything: bool) -> bool:
@@ -103,12 +132,16 @@ def _walk_into(name: str, everything: bool) -> bool:
     return everything or name.isidentifier() or name.endswith(("-stubs", ".dist-info", ".egg-info"))
 
 
-def _stat_line(digest: Digest, path: Path, info: os.stat_result) -> None:
+def _stat_line(digest: Digest, path: str, info: os.stat_result) -> None:
     digest.update(f"{path}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_ctime_ns}\0{info.st_ino}\n".encode())
 
 
-def _inside(path: Path, prefixes: Iterable[str]) -> bool:
-    return any(path.is_relative_to(p) for p in prefixes)
+def _is_stdlib(path: Path, interp: Interpreter) -> bool:
+    """A folder of the base installation outside any site-packages (in a venv, the venv is not the base)."""
+    in_venv = interp.prefix != interp.base_prefix and path.is_relative_to(interp.prefix)
+    if in_venv or not path.is_relative_to(interp.base_prefix):
+        return False
+    return not any(part in ("site-packages", "dist-packages") for part in path.parts)
 
 
 # -- interpreters -------------------------------------------------------------------------------
@@ -197,14 +230,22 @@ def inspect_interpreter(python: Path, env: Mapping[str, str], cwd: Path) -> Inte
         raise EngineError(f"{python} is not a working Python interpreter: {detail}") from None
 
 
-def fingerprint_interpreter(interp: Interpreter, exclude: Path | None = None) -> str:
-    """Every file the interpreter's sys.path exposes, plus its pyvenv.cfg (which ty and pyright read)."""
+def fingerprint_interpreter(interp: Interpreter, exclude: Path | None = None, *, everything: bool = False) -> str:
+    """Every file the interpreter's sys.path exposes, plus its pyvenv.cfg (which ty and pyright read).
+
+    The standard library counts by its listing only: checkers read their own typeshed for it, and a
+    different Python is a different executable and version, which the key has anyway. `everything`
+    takes every file, not only importable ones (for a checker's own installation: its JavaScript, its
+    typeshed, its binaries).
+    """
     digest = hashlib.sha256()
     digest.update(json.dumps([str(interp.executable), interp.prefix, interp.version, list(interp.path)]).encode())
-    installed = (interp.prefix, interp.base_prefix)
     for entry in interp.path:
         path = Path(entry)
-        fingerprint_tree(digest, path, everything=_inside(path, installed), exclude=exclude)
+        if _is_stdlib(path, interp):
+            fingerprint_listing(digest, path)
+        else:
+            fingerprint_tree(digest, path, everything=everything, exclude=exclude)
     fingerprint_tree(digest, Path(interp.prefix) / "pyvenv.cfg", everything=True)
     fingerprint_tree(digest, interp.executable, everything=True)
     return digest.hexdigest()

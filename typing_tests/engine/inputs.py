@@ -14,7 +14,7 @@ import json
 import os
 import shutil
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -48,13 +48,12 @@ class KeyInputs:
         self.env = dict(env)
         self.interpreters = interpreters
         self.staged = staged  # staged path -> the bytes the engine wrote and judged
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()  # a part may be built from another part
         self._parts: dict[tuple[str, str], str] = {}
 
-    def _once(self, kind: str, name: str, compute: object) -> str:
+    def _once(self, kind: str, name: str, compute: Callable[[], str]) -> str:
         with self._lock:  # one computation per part, even when runs ask at the same moment
             if (kind, name) not in self._parts:
-                assert callable(compute)
                 self._parts[(kind, name)] = str(compute())
             return self._parts[(kind, name)]
 
@@ -82,8 +81,7 @@ class KeyInputs:
                     fingerprint_tree(digest, Path(found), everything=True)
                 if found is not None and interpreter.name.startswith("python"):
                     try:
-                        info = inspect_interpreter(Path(found), self.env, self.workroot)
-                        digest.update(fingerprint_interpreter(info, self.workroot).encode())
+                        digest.update(self._installation(Path(found)).encode())
                     except EngineError:
                         digest.update(os.urandom(16))  # cannot tell what it runs: never a hit
             for extra in checker.inputs(self.env):
@@ -91,6 +89,15 @@ class KeyInputs:
             return digest.hexdigest()
 
         return self._once("checker", exe, compute)
+
+    def _installation(self, python: Path) -> str:
+        """A checker's interpreter and every file it can import; shared by checkers in one environment."""
+
+        def compute() -> str:
+            info = inspect_interpreter(python, self.env, self.workroot)
+            return fingerprint_interpreter(info, self.workroot, everything=True)
+
+        return self._once("installation", str(python), compute)
 
     def key(self, checker: TypeChecker, exe: str, cmd: Sequence[str], spec: RunSpec) -> str:
         configs = {

@@ -7,14 +7,15 @@ Enable with `-p typing_tests.engine.plugin` and name the checked environments wi
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import pytest
 
 from .corpus import load_corpus
+from .environment import Interpreter, controlled_env, default_workdir
 from .model import Case, EngineError, Outcome, RunKey
-from .runner import Plan, RunOutcome, parse_targets, run_plan
+from .runner import Plan, RunOutcome, parse_targets, preflight, run_plan
 
 CORPUS = Path(__file__).resolve().parent.parent
 _PLAN = pytest.StashKey["Batch"]()
@@ -23,15 +24,17 @@ _PLAN = pytest.StashKey["Batch"]()
 class Batch:
     """Runs the whole plan the first time any item asks, then serves every item from memory."""
 
-    def __init__(self, plan: Plan) -> None:
+    def __init__(self, plan: Plan, interpreters: Mapping[str, Interpreter]) -> None:
         self.plan = plan
+        self.interpreters = interpreters
+        self.collected: set[Path] = set()  # every corpus file pytest handed to this plugin
         self._lock = threading.Lock()
         self._outcomes: dict[RunKey, RunOutcome] | None = None
 
     def outcome(self, key: RunKey) -> RunOutcome:
         with self._lock:
             if self._outcomes is None:
-                self._outcomes = run_plan(self.plan)
+                self._outcomes = run_plan(self.plan, self.interpreters)
         return self._outcomes[key]
 
 
@@ -59,7 +62,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="target Python version (repeatable; default 3.11)",
     )
     group.addoption("--typing-timeout", type=float, default=600.0, help="seconds per checker run")
-    group.addoption("--typing-workdir", default=".typing-cache", help="checker caches and configs")
+    group.addoption(
+        "--typing-workdir", default=None, help="checker caches, configs and staged cases (default: the user cache)"
+    )
     group.addoption("--typing-corpus", default=str(CORPUS), help="folder with cases/ and divergences.toml")
 
 
@@ -69,27 +74,45 @@ def pytest_configure(config: pytest.Config) -> None:
         raise pytest.UsageError("the typing plugin needs at least one --typing-target NAME=PYTHON")
     try:
         corpus = load_corpus(Path(str(config.getoption("--typing-corpus"))).resolve())
+        workdir = config.getoption("--typing-workdir")
         plan = Plan(
             corpus=corpus,
             checkers=tuple(config.getoption("--typing-checker") or ("mypy", "pyright")),
             targets=parse_targets(targets),
             python_versions=tuple(config.getoption("--typing-python") or ("3.11",)),
-            workroot=Path(str(config.getoption("--typing-workdir"))).absolute(),
+            workroot=(Path(str(workdir)) if workdir else default_workdir()).absolute(),
             timeout=float(str(config.getoption("--typing-timeout"))),
         )
+        interpreters = preflight(plan, controlled_env(plan.workroot))
     except EngineError as exc:
         raise pytest.UsageError(str(exc)) from exc
-    config.stash[_PLAN] = Batch(plan)
+    config.stash[_PLAN] = Batch(plan, interpreters)
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Every file the corpus loader sees is an item: pytest skips `build/`, `venv/` and `.hidden/` silently."""
+    batch = session.config.stash[_PLAN]
+    wanted = {c.path for c in batch.plan.corpus.cases} | {batch.plan.corpus.root / "divergences.toml"}
+    missing = sorted(wanted - batch.collected)
+    if missing:
+        shown = ", ".join(str(p.relative_to(batch.plan.corpus.root)) for p in missing[:5])
+        raise pytest.UsageError(
+            f"{len(missing)} corpus file(s) were not collected, so they would go unjudged: {shown}"
+            f"{' ...' if len(missing) > 5 else ''}. Pass the corpus folder and divergences.toml to pytest, "
+            "and note that pytest does not recurse into build/, venv/ or dot folders (norecursedirs)."
+        )
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
     batch = parent.config.stash[_PLAN]
     if file_path.resolve() == batch.plan.corpus.root / "divergences.toml":
+        batch.collected.add(file_path.resolve())
         return RunsFile.from_parent(  # pyright: ignore[reportUnknownMemberType]  # pytest types **kw loosely
             parent, path=file_path
         )
     for case in batch.plan.corpus.cases:
         if case.path == file_path.resolve():
+            batch.collected.add(case.path)
             return CaseFile.from_parent(  # pyright: ignore[reportUnknownMemberType]  # pytest types **kw loosely
                 parent, path=file_path, case=case
             )

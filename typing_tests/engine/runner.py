@@ -277,9 +277,9 @@ def run_one(
     files = tuple(Path(p) for p in origin)
     # Caches are per environment: two environments under one target name never share a mypy cache.
     workdir = plan.workroot / f"{key.target}-{interp.identity}" / f"{key.checker}-py{key.python_version}"
-    spec = RunSpec(
-        key, files, interp.executable, key.python_version, workdir, plan.corpus.root.parent, plan.reuse, env, origin
-    )
+    root = plan.corpus.root.parent
+    tag = inputs.target(key.target)[:16]
+    spec = RunSpec(key, files, interp.executable, key.python_version, workdir, root, plan.reuse, env, origin, tag)
     outcome = RunOutcome(key)
     try:
         executed = execute(checker, spec, plan.timeout, procs, inputs)
@@ -288,7 +288,6 @@ def run_one(
         return outcome
     result = outcome.result = executed.result
     outcome.reused = executed.reused
-    root = plan.corpus.root.parent
     index = DiagnosticIndex(result)
     originals = [c.path for c in (*cases, *probes)]
     problems = health(result, originals, checker.import_codes, root)

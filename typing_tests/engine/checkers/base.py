@@ -55,6 +55,8 @@ class RunSpec:
     env: Mapping[str, str] = field(default_factory=dict[str, str])
     # staged copy -> the case file it was copied from, so diagnostics point at the user's files
     origin: Mapping[str, Path] = field(default_factory=dict[str, Path])
+    # the target's content fingerprint: a checker cache is valid for exactly one state of the target
+    environment_tag: str = "none"
 
 
 @dataclass(frozen=True)

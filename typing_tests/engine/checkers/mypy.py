@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from collections.abc import Mapping
 from pathlib import Path
 from typing import cast
@@ -51,13 +52,19 @@ class Mypy:
     def command(self, exe: str, spec: RunSpec) -> list[str]:
         # An explicit config: mypy then reads no mypy.ini, setup.cfg or pyproject.toml of the caller's.
         config = write_config(spec, "mypy.ini", "[mypy]\n")
+        # mypy trusts size+mtime for installed modules, so an edit that restores both would be served from
+        # its cache: one cache per state of the target environment, and only the current one is kept.
+        cache = spec.workdir / f"cache-{spec.environment_tag}"
+        for old in spec.workdir.glob("cache-*"):
+            if old != cache:
+                shutil.rmtree(old, ignore_errors=True)
         return [
             exe,
             "--config-file", str(config),
             "--strict",
             "--python-executable", str(spec.python),
             "--python-version", spec.python_version,
-            "--cache-dir", str(spec.workdir / "cache"),
+            "--cache-dir", str(cache),
             "--verbose",
             "--output", "json",
             "--no-error-summary",

@@ -1,0 +1,217 @@
+"""Differential: after every perturbation, a `--reuse` rerun gives exactly the verdicts of a fresh run.
+
+Each perturbation changes something a checker could read (or something it must not read). A cache
+that missed it would give the old verdicts; a hermetic run must ignore what the engine does not pass.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import shutil
+import site
+import stat
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from typing_tests.engine import runner
+from typing_tests.engine.__main__ import main
+from typing_tests.engine.envs import overlay_env, purelib
+
+from .support import ROOT
+
+CASES = "sync/check_starlette_sync_p*"
+CHECKERS = ("mypy", "ty", "pyrefly")
+ADD_TASK = "*args: P.args, **kwargs: P.kwargs) -> None:\n        task"
+SAME_SIZE = "*args: Any   , **kwargs: Any     ) -> None:\n        task"  # add_task stops checking arguments
+
+
+@dataclass
+class World:
+    """A target environment with its own starlette, which the perturbations may change."""
+
+    tmp: Path
+    python: Path
+    starlette: Path
+    target: str
+    monkeypatch: pytest.MonkeyPatch
+
+
+def _background(world: World) -> Path:
+    return world.starlette / "background.py"
+
+
+def weaken_starlette(world: World) -> None:
+    path = _background(world)
+    path.write_text(path.read_text(encoding="utf-8").replace(ADD_TASK, SAME_SIZE), encoding="utf-8")
+
+
+def pythonpath_to_a_weakened_starlette(world: World) -> None:
+    """The caller's PYTHONPATH/MYPYPATH are not passed: neither run may see this starlette."""
+    other = world.tmp / "elsewhere"
+    shutil.copytree(world.starlette, other / "starlette")
+    path = other / "starlette" / "background.py"
+    path.write_text(path.read_text(encoding="utf-8").replace(ADD_TASK, SAME_SIZE), encoding="utf-8")
+    world.monkeypatch.setenv("PYTHONPATH", str(other))
+    world.monkeypatch.setenv("MYPYPATH", str(other))
+
+
+def same_size_edit_with_mtime_restored(world: World) -> None:
+    path = _background(world)
+    before = path.stat()
+    data = path.read_text(encoding="utf-8")
+    assert len(data.replace(ADD_TASK, SAME_SIZE)) == len(data)
+    path.write_text(data.replace(ADD_TASK, SAME_SIZE), encoding="utf-8")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert path.stat().st_size == before.st_size
+    assert path.stat().st_mtime_ns == before.st_mtime_ns
+
+
+def checker_configs_in_the_cwd(world: World) -> None:
+    """ty.toml, pyrefly.toml and a pyproject.toml that would silence errors: the engine's own configs win."""
+    here = world.tmp / "checkout"
+    here.mkdir()
+    (here / "ty.toml").write_text('[rules]\nmissing-argument = "ignore"\ninvalid-argument-type = "ignore"\n')
+    (here / "pyrefly.toml").write_text("[errors]\nbad-argument-type = false\nmissing-argument = false\n")
+    (here / "pyproject.toml").write_text('[tool.mypy]\ndisable_error_code = ["arg-type", "call-arg"]\n')
+    world.monkeypatch.chdir(here)
+
+
+def user_level_ty_config(world: World) -> None:
+    config = world.tmp / "xdg" / "ty"
+    config.mkdir(parents=True)
+    (config / "ty.toml").write_text('[rules]\ninvalid-argument-type = "ignore"\n')
+    world.monkeypatch.setenv("XDG_CONFIG_HOME", str(world.tmp / "xdg"))
+    world.monkeypatch.setenv("TY_CONFIG_FILE", str(config / "ty.toml"))
+    world.monkeypatch.setenv("PYREFLY_CONFIG", str(world.tmp / "nonexistent.toml"))
+
+
+def touch_only(world: World) -> None:
+    """Nothing changes but times: a key miss is allowed, a different verdict is not."""
+    for path in world.starlette.rglob("*.py"):
+        path.touch()
+
+
+def edit_a_case(world: World) -> None:
+    path = world.tmp / "corpus" / "cases" / "sync" / "check_starlette_sync_positional.py"
+    path.write_text(path.read_text(encoding="utf-8").replace("  # E: arg-type", "", 1), encoding="utf-8")
+
+
+# perturbation -> whether a fresh run must give different verdicts than before it (proof it matters)
+PERTURBATIONS: dict[str, tuple[Callable[[World], None], bool]] = {
+    "installed-starlette-weakened": (weaken_starlette, True),
+    "same-size-edit-mtime-restored": (same_size_edit_with_mtime_restored, True),
+    "case-edited": (edit_a_case, True),
+    "pythonpath-and-mypypath": (pythonpath_to_a_weakened_starlette, False),
+    "checker-configs-in-cwd": (checker_configs_in_the_cwd, False),
+    "user-and-env-checker-configs": (user_level_ty_config, False),
+    "touched-only": (touch_only, False),
+}
+
+
+def _world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *, shim: bool) -> World:
+    env_dir = tmp_path / "env"
+    python, lib = overlay_env(env_dir, site.getsitepackages(), [])
+    starlette = lib / "starlette"
+    shutil.copytree(Path(purelib(Path(sys.executable))) / "starlette", starlette)
+    target = python
+    if shim:  # what `python` on PATH is under pyenv: a script that execs the real interpreter
+        target = tmp_path / "shim" / "python"
+        target.parent.mkdir()
+        target.write_text(f'#!/bin/sh\nexec "{python}" "$@"\n', encoding="utf-8")
+        target.chmod(target.stat().st_mode | stat.S_IEXEC)
+    corpus = tmp_path / "corpus"
+    shutil.copytree(ROOT / "typing_tests" / "cases", corpus / "cases")
+    shutil.copy(ROOT / "typing_tests" / "divergences.toml", corpus / "divergences.toml")
+    monkeypatch.setattr(sys, "argv", ["bgtyping"])
+    return World(tmp_path, python, starlette, str(target), monkeypatch)
+
+
+def _run(world: World, workdir: Path, *, reuse: bool) -> tuple[int, dict[str, object]]:
+    out = world.tmp / f"results-{len(list(world.tmp.glob('results-*')))}"
+    args = ["--corpus", str(world.tmp / "corpus"), "--select", CASES, "--target", f"inline={world.target}"]
+    args += ["--workdir", str(workdir), "--results", str(out), *(f"--checker={c}" for c in CHECKERS)]
+    code = main([*args, *(["--reuse"] if reuse else [])])
+    docs = {p.name: json.loads(p.read_text(encoding="utf-8")) for p in sorted(out.glob("*.json"))}
+    return code, docs
+
+
+@pytest.mark.parametrize(
+    ("name", "shim"),
+    [
+        *((name, False) for name in PERTURBATIONS),
+        # `--target inline=python` on pyenv or Debian is a script that execs the real interpreter
+        ("installed-starlette-weakened", True),
+    ],
+)
+def test_reuse_after_a_perturbation_equals_a_fresh_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], name: str, shim: bool
+) -> None:
+    world = _world(tmp_path, monkeypatch, shim=shim)
+    perturb, effective = PERTURBATIONS[name]
+    run = functools.partial(_run, world)
+    kept = tmp_path / "kept-workdir"
+    before = run(kept, reuse=True)
+    assert before[0] == 0, capsys.readouterr()
+    assert run(kept, reuse=True) == before  # warm: served from the cache
+    assert "reused" in capsys.readouterr().err
+    perturb(world)
+    fresh = run(tmp_path / f"fresh-{name}", reuse=False)
+    reused = run(kept, reuse=True)
+    assert reused == fresh, f"{name}: --reuse gave other verdicts than a fresh run"
+    if effective:
+        assert fresh != before, f"{name} should change the verdicts, or it proves nothing"
+        assert fresh[0] == 1
+    else:
+        assert fresh == before
+
+
+def test_a_case_edited_while_a_run_reads_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The run judges the bytes it staged; the next --reuse run sees the edit and equals a fresh run."""
+    world = _world(tmp_path, monkeypatch, shim=False)
+    staged = runner.stage
+
+    def stage_then_edit(plan: runner.Plan) -> runner.Stage:
+        result = staged(plan)
+        edit_a_case(world)  # the user saves the file while the checkers run
+        return result
+
+    monkeypatch.setattr(runner, "stage", stage_then_edit)
+    kept = tmp_path / "kept"
+    during = _run(world, kept, reuse=True)
+    monkeypatch.setattr(runner, "stage", staged)
+    assert during[0] == 0  # the bytes it read and the claims it judged are the same snapshot
+    fresh = _run(world, tmp_path / "fresh", reuse=False)
+    assert fresh[0] == 1  # the edit removed a marker the checkers still flag
+    assert _run(world, kept, reuse=True) == fresh
+
+
+def test_the_checker_key_covers_its_whole_installation(tmp_path: Path) -> None:
+    """A console script's key covers every file its interpreter imports from, not only the script."""
+    from typing_tests.engine import checkers
+    from typing_tests.engine.environment import controlled_env
+    from typing_tests.engine.inputs import KeyInputs
+
+    python, lib = overlay_env(tmp_path / "venv", [], [])
+    (lib / "fakechecker").mkdir()
+    module = lib / "fakechecker" / "__init__.py"
+    module.write_text("RULES = 1\n", encoding="utf-8")
+    script = tmp_path / "venv" / "bin" / "fakechecker"
+    script.write_text(f"#!{python}\nimport fakechecker\n", encoding="utf-8")
+    mypy = checkers.get("mypy")
+
+    def key() -> str:
+        inputs = KeyInputs(tmp_path / "w", controlled_env(tmp_path / "w"), {}, {})
+        return inputs.checker(mypy, str(script))
+
+    first = key()
+    assert key() == first
+    before = module.stat()
+    module.write_text("RULES = 2\n", encoding="utf-8")  # same size, mtime put back: ctime still moves
+    os.utime(module, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert key() != first
