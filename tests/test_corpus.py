@@ -115,7 +115,7 @@ def test_scanner_agrees_with_tokenize_on_the_whole_corpus() -> None:
     """The fallback scanner for newer syntax finds the same comments and code lines as tokenize."""
     from pathlib import Path
 
-    from typing_tests.engine.corpus import _tokenize_comments, scan_comments
+    from typing_tests.engine.corpus import scan_comments, tokenize_comments
 
     from .support import ROOT
 
@@ -123,7 +123,7 @@ def test_scanner_agrees_with_tokenize_on_the_whole_corpus() -> None:
     assert len(cases) > 100
     for path in cases:
         source = path.read_text(encoding="utf-8")
-        assert scan_comments(source) == _tokenize_comments(Path(path), source), path
+        assert scan_comments(source) == tokenize_comments(Path(path), source), path
 
 
 @pytest.mark.parametrize("name", ["check_x.pyi", "check_x.PY", "check_x.Py"])

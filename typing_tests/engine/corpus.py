@@ -147,7 +147,7 @@ def _markers(
     """The claims per line, and the case's static-only justification if it has one."""
     specs: dict[int, LineSpec] = {}
     static_only: str | None = None
-    comments, code_lines = scan_comments(source) if newer else _tokenize_comments(path, source)
+    comments, code_lines = scan_comments(source) if newer else tokenize_comments(path, source)
     for line, text in comments:
         if _FORBIDDEN.search(text):
             raise EngineError(
@@ -184,7 +184,7 @@ def _markers(
     return specs, static_only
 
 
-def _tokenize_comments(path: Path, source: str) -> tuple[list[tuple[int, str]], set[int]]:
+def tokenize_comments(path: Path, source: str) -> tuple[list[tuple[int, str]], set[int]]:
     code_lines: set[int] = set()
     comments: list[tuple[int, str]] = []
     try:

@@ -108,9 +108,9 @@ def parse_json_lines(checker: str, stdout: str, root: Path) -> tuple[Diagnostic,
 
 # A file mypy read, found fresh in its cache, or found unchanged after its mtime moved (`touch`).
 _ANALYSED = re.compile(
-    r"^LOG:  (?:Parsing (?P<parsed>.+) \([\w.]+\)"
-    r"|Metadata fresh for [\w.]+: file (?P<fresh>.+)"
-    r"|Updating mtime for [\w.]+: file (?P<touched>.+), meta \S+, mtime \d+)$",
+    r"^LOG:  (?:Parsing (?P<parsed>.+) \([^()\s]+\)"
+    r"|Metadata fresh for [^\s:]+: file (?P<fresh>.+)"
+    r"|Updating mtime for [^\s:]+: file (?P<touched>.+), meta \S+, mtime \d+)$",
     re.M,
 )
 _VERSION = re.compile(r"^LOG:  Mypy Version: +(\S+)", re.M)

@@ -1,0 +1,265 @@
+"""Fail closed: interrupts, timeouts, half-written outputs, false "broken" runs and vacuous passes."""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from typing_tests.engine import fsutil
+from typing_tests.engine.__main__ import main
+from typing_tests.engine.checkers.mypy import _analysed
+from typing_tests.engine.model import EngineError
+
+from .support import ROOT, MakeCorpus, MakeEnv
+
+GOOD = '"""A good case."""\ndef f(x: int) -> None: ...\nf("a")  # E: arg-type\n'
+FakeChecker = Callable[[str, str], None]
+# A checker that leaves a child behind and hangs, recording both pids.
+HANG = """echo $$ > {pids}/$$.pid
+sleep 120 &
+echo $! > {pids}/$!.pid
+sleep 120
+"""
+
+
+def run(corpus: Path, *args: str, python: Path | None = None, target: str = "inline") -> int:
+    target = f"{target}={python or sys.executable}"
+    return main(["--corpus", str(corpus), "--target", target, "--workdir", str(corpus.parent / "work"), *args])
+
+
+def alive(pids: Path) -> list[int]:
+    found = []
+    for pidfile in pids.glob("*.pid"):
+        pid = int(pidfile.read_text())
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            continue
+        with open(f"/proc/{pid}/stat", encoding="utf-8") as handle:  # a zombie is dead for our purpose
+            if handle.read().split(") ")[-1].startswith("Z"):
+                continue
+        found.append(pid)
+    return found
+
+
+# -- interrupts and timeouts -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("signum", "code", "word"), [(signal.SIGINT, 130, "interrupted"), (signal.SIGTERM, 143, "terminated")]
+)
+def test_a_signal_stops_a_20_run_plan_within_seconds(
+    make_corpus: MakeCorpus,
+    make_env: MakeEnv,
+    stubs_python: Path,
+    tmp_path: Path,
+    signum: signal.Signals,
+    code: int,
+    word: str,
+) -> None:
+    """Queued runs are cancelled, running checkers and their children killed, one line, no traceback."""
+    runner = make_env([])
+    pids = tmp_path / "pids"
+    pids.mkdir()
+    for name in ("mypy", "pyright"):
+        fake = runner.parent / name
+        fake.write_text("#!/bin/sh\n" + HANG.format(pids=pids), encoding="utf-8")
+        fake.chmod(0o755)
+    corpus = make_corpus({"check_good.py": GOOD})
+    versions = [f"--python=3.1{m}" for m in range(5)]
+    proc = subprocess.Popen(
+        [
+            str(runner), "-m", "typing_tests.engine", "--corpus", str(corpus), "--workdir", str(tmp_path / "w"),
+            "--target", f"inline={runner}", "--target", f"stubs={stubs_python}", *versions,
+        ],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
+    )  # fmt: skip
+    deadline = time.monotonic() + 30
+    while len(list(pids.glob("*.pid"))) < 4 and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.1)
+    started = len(list(pids.glob("*.pid")))
+    assert started >= 4, f"the checkers never started: {proc.poll()} {proc.stderr.read() if proc.poll() else ''}"
+    sent = time.monotonic()
+    proc.send_signal(signum)
+    _, err = proc.communicate(timeout=30)
+    assert time.monotonic() - sent < 5
+    assert proc.returncode == code, err
+    assert "Traceback" not in err
+    assert err.strip().splitlines()[-1] == f"{word}: every checker was stopped; no verdict"
+    time.sleep(0.5)
+    assert alive(pids) == []
+    assert len(list(pids.glob("*.pid"))) == started  # nothing queued started after the signal
+
+
+def test_a_timeout_kills_the_checkers_whole_process_tree(
+    make_corpus: MakeCorpus, fake_checker: FakeChecker, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pids = tmp_path / "pids"
+    pids.mkdir()
+    fake_checker("pyright", HANG.format(pids=pids))
+    assert run(make_corpus({"check_good.py": GOOD}), "--checker=pyright", "--timeout", "1") == 1
+    assert "pyright did not finish within 1 s" in capsys.readouterr().err
+    assert len(list(pids.glob("*.pid"))) == 2
+    assert alive(pids) == []
+
+
+def test_a_crash_message_leads_with_the_cause_and_elides_the_file_list(
+    make_corpus: MakeCorpus, fake_checker: FakeChecker, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake_checker("mypy", 'echo "lots of noise" >&2; echo "error: cannot read config" >&2; exit 2')
+    assert run(make_corpus({"check_good.py": GOOD}), "--checker=mypy") == 1
+    err = capsys.readouterr().err
+    line = next(x for x in err.splitlines() if "crashed" in x)
+    assert line.endswith("mypy crashed (exit 2): error: cannot read config")
+    assert "<4 case files>" in err
+    assert "check_good.py" not in err
+
+
+# -- outputs that are never half-written --------------------------------------------------------
+
+
+def _disk_full(monkeypatch: pytest.MonkeyPatch) -> None:
+    def fsync(fd: int) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(fsutil.os, "fsync", fsync)
+
+
+def test_atomic_write_keeps_the_old_file_when_the_disk_is_full(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "mypy.json"
+    path.write_text('{"old": true}', encoding="utf-8")
+    _disk_full(monkeypatch)
+    with pytest.raises(EngineError, match="No space left on device"):
+        fsutil.atomic_write(path, '{"new": true}' * 1000)
+    assert path.read_text(encoding="utf-8") == '{"old": true}'
+    assert [p.name for p in tmp_path.iterdir()] == ["mypy.json"]  # no temporary file left behind
+
+
+def test_a_full_disk_while_writing_results_is_one_line_and_the_old_results_survive(
+    make_corpus: MakeCorpus, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    corpus = make_corpus({"check_good.py": GOOD})
+    results = tmp_path / "results"
+    assert run(corpus, "--checker=mypy", "--results", str(results)) == 0
+    before = (results / "mypy.json").read_text(encoding="utf-8")
+    capsys.readouterr()
+    _disk_full(monkeypatch)
+    assert run(corpus, "--checker=mypy", "--results", str(results), "--junitxml", str(tmp_path / "j.xml")) == 1
+    err = capsys.readouterr().err
+    assert err.strip().splitlines()[-1].startswith("error: could not write ")
+    assert "No space left on device" in err
+    assert "Traceback" not in err
+    assert (results / "mypy.json").read_text(encoding="utf-8") == before
+    monkeypatch.undo()
+    (results / "mypy.json").write_text(before[: len(before) // 2], encoding="utf-8")  # what a crash used to leave
+    assert run(corpus, "--checker=mypy", "--compare", str(results)) == 2
+    assert "not a readable results file" in capsys.readouterr().err
+
+
+def test_output_paths_are_checked_before_any_checker_runs(
+    make_corpus: MakeCorpus, fake_checker: FakeChecker, tmp_path: Path
+) -> None:
+    calls = tmp_path / "calls"
+    fake_checker("mypy", f"echo run >> {calls}; exit 2")
+    corpus = make_corpus({"check_good.py": GOOD})
+    assert run(corpus, "--checker=mypy", "--junitxml", "/etc/hostname/junit.xml") == 2
+    assert run(corpus, "--checker=mypy", "--results", "/etc/hostname/results") == 2
+    assert not calls.exists()
+
+
+# -- no false "broken" --------------------------------------------------------------------------
+
+
+def test_mypy_log_lines_for_touched_files_and_odd_paths_count_as_analysed(tmp_path: Path) -> None:
+    log = (
+        "LOG:  Parsing /w/my (copy)/check_a.py (check_a)\n"
+        "LOG:  Metadata fresh for check_b: file /w/my (copy)/check_b.py\n"
+        "LOG:  Updating mtime for check_c: file /w/my (copy)/check_c.py, meta check_c.meta.ff, mtime 1795891758\n"
+    )
+    assert _analysed(log, tmp_path) == {f"/w/my (copy)/check_{x}.py" for x in "abc"}
+
+
+def test_touched_staged_files_and_a_checkout_path_with_parentheses(
+    make_corpus: MakeCorpus, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`touch` makes mypy log `Updating mtime` instead of `Parsing`: still a sound run."""
+    odd = tmp_path / "checkout (1)"
+    shutil.copytree(make_corpus({"check_good.py": GOOD}), odd / "corpus")
+    work = odd / "work"
+    args = ["--corpus", str(odd / "corpus"), "--checker=mypy", "--workdir", str(work)]
+    assert main(args) == 0, capsys.readouterr()
+    for staged in (work / "stage").rglob("*.py"):
+        staged.touch()
+    assert main(args) == 0, capsys.readouterr()
+
+
+def test_two_environments_under_one_target_name_never_share_a_cache(
+    make_corpus: MakeCorpus, make_env: MakeEnv, tmp_path: Path
+) -> None:
+    corpus = make_corpus({"check_good.py": GOOD})
+    first, second = make_env([]), make_env([])
+    assert run(corpus, "--checker=mypy", python=first) == 0
+    assert run(corpus, "--checker=mypy", python=second) == 0
+    assert len(list((tmp_path / "work").glob("inline-*/mypy-py3.11"))) == 2
+
+
+# -- no vacuous pass ----------------------------------------------------------------------------
+
+
+def test_a_run_in_which_nothing_was_judged_fails(make_corpus: MakeCorpus, capsys: pytest.CaptureFixture[str]) -> None:
+    corpus = make_corpus({"check_new-py312.py": GOOD})
+    assert run(corpus, "--checker=mypy", "--python", "3.11") == 1
+    assert "nothing was judged" in capsys.readouterr().err
+    assert run(corpus, "--checker=mypy", "--python", "3.12") == 0
+
+
+def test_an_unsupported_entry_counts_only_for_its_documented_failure(
+    make_corpus: MakeCorpus, fake_checker: FakeChecker, stubs_python: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """zuban on the stubs target failing for another reason (here: starlette unresolved) is broken, not n/a."""
+    fake_checker(
+        "zuban",
+        """[ "$1" = "--version" ] && { echo "zuban 0"; exit 0; }
+        for f in "$@"; do case "$f" in *check_probe_canary.py)
+        echo "$f:3:1: error: Cannot find module named \\"starlette\\"  [import-not-found]";;
+        esac; done
+        echo "Found 1 error in 1 file (checked 5 source files)"
+        exit 1""",
+    )
+    assert run(make_corpus({"check_good.py": GOOD}), "--checker=zuban", python=stubs_python, target="stubs") == 1
+    assert "fails in another way than documented" in capsys.readouterr().err
+
+
+def test_the_pytest_plugin_fails_when_pytest_would_skip_a_case_folder(
+    make_corpus: MakeCorpus, inline_python: Path, tmp_path: Path
+) -> None:
+    corpus = make_corpus({"check_good.py": GOOD, "build/check_hidden.py": GOOD})
+    proc = subprocess.run(
+        [
+            sys.executable, "-m", "pytest", "-p", "typing_tests.engine.plugin", str(corpus),
+            f"--typing-corpus={corpus}", f"--typing-target=inline={inline_python}", "--typing-checker=mypy",
+            f"--typing-workdir={tmp_path / 'w'}", "-p", "no:cacheprovider",
+        ],
+        capture_output=True, text=True, cwd=ROOT, check=False,
+    )  # fmt: skip
+    assert proc.returncode != 0
+    assert "1 corpus file(s) were not collected" in proc.stderr + proc.stdout
+    assert "cases/build/check_hidden.py" in proc.stderr + proc.stdout
+
+
+def test_results_file_that_is_not_json_is_rejected(tmp_path: Path) -> None:
+    from typing_tests.engine import results
+
+    (tmp_path / "mypy.json").write_text(json.dumps({"checker": "mypy"}), encoding="utf-8")
+    with pytest.raises(EngineError, match="no `cases`"):
+        results.load(tmp_path)
