@@ -88,7 +88,7 @@ def test_a_signal_stops_a_20_run_plan_within_seconds(
     while len(list(pids.glob("*.pid"))) < 4 and time.monotonic() < deadline and proc.poll() is None:
         time.sleep(0.1)
     started = len(list(pids.glob("*.pid")))
-    assert started >= 4, f"the checkers never started: {proc.poll()} {proc.stderr.read() if proc.poll() else ''}"
+    assert started >= 4, f"the checkers never started (exit {proc.poll()})"
     sent = time.monotonic()
     proc.send_signal(signum)
     _, err = proc.communicate(timeout=30)
@@ -132,7 +132,7 @@ def _disk_full(monkeypatch: pytest.MonkeyPatch) -> None:
     def fsync(fd: int) -> None:
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-    monkeypatch.setattr(fsutil.os, "fsync", fsync)
+    monkeypatch.setattr(os, "fsync", fsync)
 
 
 def test_atomic_write_keeps_the_old_file_when_the_disk_is_full(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -263,3 +263,17 @@ def test_results_file_that_is_not_json_is_rejected(tmp_path: Path) -> None:
     (tmp_path / "mypy.json").write_text(json.dumps({"checker": "mypy"}), encoding="utf-8")
     with pytest.raises(EngineError, match="no `cases`"):
         results.load(tmp_path)
+
+
+def test_the_default_workdir_is_the_user_cache_not_the_checkout(
+    make_corpus: MakeCorpus, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A read-only checkout runs: nothing is written into the current directory."""
+    corpus = make_corpus({"check_good.py": GOOD})
+    monkeypatch.chdir(corpus)
+    monkeypatch.delenv("BGTYPING_CACHE_DIR", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    before = sorted(p.name for p in corpus.iterdir())
+    assert main(["--corpus", str(corpus), "--checker=mypy"]) == 0
+    assert sorted(p.name for p in corpus.iterdir()) == before
+    assert (tmp_path / "xdg" / "bgtyping" / "stage").is_dir()
