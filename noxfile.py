@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 import sys
 import tomllib
@@ -35,9 +36,20 @@ nox.options.sessions = ["matrix"]
 
 
 def checked_env(session: nox.Session, target: str, *, pinned: bool = True) -> str:
-    """A separate environment for the checkers to look at: runtime packages, plus our stubs for `stubs`."""
+    """A separate environment for the checkers to look at: runtime packages, plus our stubs for `stubs`.
+
+    Installed only when its inputs changed (a stamp of the pins and the stub sources): a reinstall
+    changes every file's ctime, which rightly makes `--reuse` run everything again.
+    """
     env = ROOT / ".nox" / ("_checked-" + target + ("" if pinned else "-latest"))
     python = env / "bin" / "python"
+    stamp = env / ".bgtyping-inputs"
+    digest = hashlib.sha256((ROOT / "requirements" / "constraints.txt").read_bytes())
+    for path in sorted(f for p in STUBS for f in p.rglob("*") if f.is_file()) if target == "stubs" else []:
+        digest.update(str(path.relative_to(ROOT)).encode() + path.read_bytes())
+    wanted = f"{target} {pinned} {digest.hexdigest()}"
+    if pinned and python.exists() and stamp.is_file() and stamp.read_text() == wanted:
+        return str(python)
     if not python.exists():
         session.run(*UV, "venv", "--quiet", "--python", sys.executable, str(env), external=True)
     pins = CONSTRAINTS if pinned else ("--upgrade",)
@@ -47,6 +59,7 @@ def checked_env(session: nox.Session, target: str, *, pinned: bool = True) -> st
     else:
         session.run(*UV, "pip", "uninstall", "--quiet", "--python", str(python), *STUB_DISTS, external=True)
     session.run(*args, external=True)
+    stamp.write_text(wanted)
     return str(python)
 
 
@@ -62,7 +75,7 @@ def typing(session: nox.Session, checker: str, target: str) -> None:
     install(session, "-e", ".", CHECKER_PACKAGES[checker])
     python = checked_env(session, target)
     session.run(
-        "pytest", "-p", "typing_tests.engine.plugin", "typing_tests/cases", "typing_tests/divergences.toml",
+        "pytest", "-p", "bgtyping.plugin", "typing_tests/cases", "typing_tests/divergences.toml",
         f"--typing-checker={checker}", f"--typing-target={target}={python}",
         *(f"--typing-python={v}" for v in PYTHONS), *session.posargs,
     )  # fmt: skip
@@ -76,8 +89,8 @@ def matrix(session: nox.Session) -> None:
     """
     install(session, "-e", ".", *CHECKER_PACKAGES.values())
     targets = [f"--target={t}={checked_env(session, t)}" for t in TARGETS]
-    session.run("python", "-m", "typing_tests.engine", *targets, *ALL, "--results=results", *session.posargs)
-    session.run("python", "-m", "typing_tests.engine.report")
+    session.run("python", "-m", "bgtyping", *targets, *ALL, "--matrix", "--results=results", *session.posargs)
+    session.run("python", "-m", "bgtyping.report")
 
 
 @nox.session(tags=["ci"])
@@ -85,15 +98,15 @@ def results(session: nox.Session) -> None:
     """The committed results, RESULTS.md and the HTML page match a fresh run of the pinned checkers."""
     install(session, "-e", ".", *CHECKER_PACKAGES.values())
     targets = [f"--target={t}={checked_env(session, t)}" for t in TARGETS]
-    session.run("python", "-m", "typing_tests.engine", *targets, *ALL, "--compare=results")
-    session.run("python", "-m", "typing_tests.engine.report", "--check")
+    session.run("python", "-m", "bgtyping", *targets, *ALL, "--compare=results")
+    session.run("python", "-m", "bgtyping.report", "--check")
 
 
 @nox.session
 def report(session: nox.Session) -> None:
     """Render RESULTS.md and results/index.html from the committed results files."""
     install(session, "-e", ".")
-    session.run("python", "-m", "typing_tests.engine.report")
+    session.run("python", "-m", "bgtyping.report")
 
 
 @nox.session(tags=["ci"])
@@ -110,7 +123,7 @@ def yaml(session: nox.Session) -> None:
     ini = "--mypy-ini-file=typing_tests/yaml/mypy.ini"
     session.run("pytest", "typing_tests/yaml", ini, "-p", "no:cacheprovider", *session.posargs)
     # The same cases through the engine's batched runner, and proof that both give the same verdicts.
-    session.run("python", "-m", "typing_tests.engine.yamlbatch", ini)
+    session.run("python", "-m", "bgtyping.yamlbatch", ini)
     session.run("pytest", "tests/test_yaml_batch.py", "-p", "no:cacheprovider")
 
 
@@ -144,7 +157,7 @@ def oldest(session: nox.Session) -> None:
     reinstall = [f"--reinstall-package={d}" for d in STUB_DISTS]
     session.run(*UV, "pip", "install", "--quiet", "--python", str(python), *pins, *stubs, *reinstall, external=True)
     session.run(
-        "python", "-m", "typing_tests.engine", f"--target=oldest={python}", "--checker=mypy", "--checker=pyright",
+        "python", "-m", "bgtyping", f"--target=oldest={python}", "--checker=mypy", "--checker=pyright",
         *(f"--python={v}" for v in PYTHONS), "--workdir=.typing-cache/oldest", *session.posargs,
     )  # fmt: skip
 
@@ -167,7 +180,7 @@ def build(session: nox.Session) -> None:
     # Without the stubs, the same environment is an inline target again, and the corpus passes unchanged.
     session.run(*UV, "pip", "uninstall", "--quiet", "--python", python, *STUB_DISTS, external=True)
     session.run(
-        "python", "-m", "typing_tests.engine", f"--target=inline={python}", "--checker=mypy", "--checker=pyright",
+        "python", "-m", "bgtyping", f"--target=inline={python}", "--checker=mypy", "--checker=pyright",
         "--workdir=.typing-cache/wheels",
     )  # fmt: skip
 
@@ -193,7 +206,7 @@ def mutants(session: nox.Session) -> None:
     """Mutation testing of the stubs: each mutant runs the corpus (mypy, pyright); survivors must be argued."""
     install(session, "-e", ".", "mypy", "pyright[nodejs]")
     base = checked_env(session, "inline")
-    session.run("python", "-m", "typing_tests.engine.mutate", f"--base={base}", *session.posargs)
+    session.run("python", "-m", "bgtyping.mutate", f"--base={base}", *session.posargs)
 
 
 @nox.session(tags=["ci"])
@@ -234,6 +247,6 @@ def latest(session: nox.Session) -> None:
     pythons = {t: checked_env(session, t, pinned=False) for t in TARGETS}
     session.run(*UV, "pip", "list", "--python", pythons["stubs"], external=True)
     session.run(
-        "python", "-m", "typing_tests.engine", *(f"--target={t}={p}" for t, p in pythons.items()), *ALL,
+        "python", "-m", "bgtyping", *(f"--target={t}={p}" for t, p in pythons.items()), *ALL,
         "--workdir=.typing-cache/latest", "--compare=results", *session.posargs,
     )  # fmt: skip

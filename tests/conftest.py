@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from typing_tests.engine import checkers
-from typing_tests.engine.envs import overlay_env
+from bgtyping import checkers
+from bgtyping.envs import overlay_env
 
 from .support import STUB_PACKAGES, MakeCorpus, MakeEnv
 

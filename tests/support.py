@@ -18,7 +18,7 @@ MakeEnv = Callable[..., Path]
 def cli(*args: str | os.PathLike[str]) -> subprocess.CompletedProcess[str]:
     """The engine's CLI in a fresh process, as a user runs it."""
     return subprocess.run(
-        [sys.executable, "-m", "typing_tests.engine", *map(str, args)],
+        [sys.executable, "-m", "bgtyping", *map(str, args)],
         capture_output=True,
         text=True,
         cwd=ROOT,

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from typing_tests.engine.corpus import load_corpus
-from typing_tests.engine.model import EngineError
+from bgtyping.corpus import load_corpus
+from bgtyping.model import EngineError
 
 from .support import MakeCorpus, cli
 
@@ -115,7 +115,7 @@ def test_scanner_agrees_with_tokenize_on_the_whole_corpus() -> None:
     """The fallback scanner for newer syntax finds the same comments and code lines as tokenize."""
     from pathlib import Path
 
-    from typing_tests.engine.corpus import scan_comments, tokenize_comments
+    from bgtyping.corpus import scan_comments, tokenize_comments
 
     from .support import ROOT
 
@@ -217,7 +217,7 @@ def test_cli_rejects_bad_options(make_corpus: MakeCorpus, tmp_path: Path, args: 
 
 
 def test_yaml_case_with_main_twice_is_rejected(tmp_path: Path) -> None:
-    from typing_tests.engine.yamlcases import load_yaml_cases
+    from bgtyping.yamlcases import load_yaml_cases
 
     (tmp_path / "test_x.yml").write_text("- case: a\n  main: |\n    x = 1\n  main: |\n    y = 2\n", encoding="utf-8")
     with pytest.raises(EngineError, match="duplicate key 'main'") as info:
@@ -226,7 +226,7 @@ def test_yaml_case_with_main_twice_is_rejected(tmp_path: Path) -> None:
 
 
 def test_non_utf8_yaml_is_rejected(tmp_path: Path) -> None:
-    from typing_tests.engine.yamlcases import load_yaml_cases
+    from bgtyping.yamlcases import load_yaml_cases
 
     (tmp_path / "test_x.yml").write_bytes(b"- case: a\n  main: 'caf\xe9'\n")
     with pytest.raises(EngineError, match="not UTF-8"):

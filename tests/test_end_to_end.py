@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from typing_tests.engine.corpus import load_corpus
-from typing_tests.engine.environment import controlled_env, inspect_interpreter
-from typing_tests.engine.model import Target
-from typing_tests.engine.runner import Plan, run_plan
+from bgtyping.corpus import load_corpus
+from bgtyping.environment import controlled_env, inspect_interpreter
+from bgtyping.model import Target
+from bgtyping.runner import Plan, run_plan
 
 from .support import ROOT, STUB_PACKAGES, MakeEnv, cli
 
@@ -155,7 +155,7 @@ def test_pytest_plugin_items_and_failure_format(inline_python: Path, tmp_path: P
     junit = tmp_path / "junit.xml"
     proc = subprocess.run(
         [
-            sys.executable, "-m", "pytest", "-p", "typing_tests.engine.plugin", str(corpus),
+            sys.executable, "-m", "pytest", "-p", "bgtyping.plugin", str(corpus),
             f"--typing-corpus={corpus}", f"--typing-target=inline={inline_python}",
             f"--typing-workdir={tmp_path / 'w'}", f"--junitxml={junit}", "-k", "not pyright", "-p", "no:cacheprovider",
         ],

@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from typing_tests.engine import fsutil
-from typing_tests.engine.__main__ import main
-from typing_tests.engine.checkers.mypy import _analysed
-from typing_tests.engine.model import EngineError
+from bgtyping import fsutil
+from bgtyping.__main__ import main
+from bgtyping.checkers.mypy import analysed_files
+from bgtyping.model import EngineError
 
 from .support import ROOT, MakeCorpus, MakeEnv
 
@@ -38,7 +38,7 @@ def run(corpus: Path, *args: str, python: Path | None = None, target: str = "inl
 
 
 def alive(pids: Path) -> list[int]:
-    found = []
+    found: list[int] = []
     for pidfile in pids.glob("*.pid"):
         pid = int(pidfile.read_text())
         try:
@@ -79,7 +79,7 @@ def test_a_signal_stops_a_20_run_plan_within_seconds(
     versions = [f"--python=3.1{m}" for m in range(5)]
     proc = subprocess.Popen(
         [
-            str(runner), "-m", "typing_tests.engine", "--corpus", str(corpus), "--workdir", str(tmp_path / "w"),
+            str(runner), "-m", "bgtyping", "--corpus", str(corpus), "--workdir", str(tmp_path / "w"),
             "--target", f"inline={runner}", "--target", f"stubs={stubs_python}", *versions,
         ],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
@@ -186,7 +186,7 @@ def test_mypy_log_lines_for_touched_files_and_odd_paths_count_as_analysed(tmp_pa
         "LOG:  Metadata fresh for check_b: file /w/my (copy)/check_b.py\n"
         "LOG:  Updating mtime for check_c: file /w/my (copy)/check_c.py, meta check_c.meta.ff, mtime 1795891758\n"
     )
-    assert _analysed(log, tmp_path) == {f"/w/my (copy)/check_{x}.py" for x in "abc"}
+    assert analysed_files(log, tmp_path) == {f"/w/my (copy)/check_{x}.py" for x in "abc"}
 
 
 def test_touched_staged_files_and_a_checkout_path_with_parentheses(
@@ -246,7 +246,7 @@ def test_the_pytest_plugin_fails_when_pytest_would_skip_a_case_folder(
     corpus = make_corpus({"check_good.py": GOOD, "build/check_hidden.py": GOOD})
     proc = subprocess.run(
         [
-            sys.executable, "-m", "pytest", "-p", "typing_tests.engine.plugin", str(corpus),
+            sys.executable, "-m", "pytest", "-p", "bgtyping.plugin", str(corpus),
             f"--typing-corpus={corpus}", f"--typing-target=inline={inline_python}", "--typing-checker=mypy",
             f"--typing-workdir={tmp_path / 'w'}", "-p", "no:cacheprovider",
         ],
@@ -258,7 +258,7 @@ def test_the_pytest_plugin_fails_when_pytest_would_skip_a_case_folder(
 
 
 def test_results_file_that_is_not_json_is_rejected(tmp_path: Path) -> None:
-    from typing_tests.engine import results
+    from bgtyping import results
 
     (tmp_path / "mypy.json").write_text(json.dumps({"checker": "mypy"}), encoding="utf-8")
     with pytest.raises(EngineError, match="no `cases`"):

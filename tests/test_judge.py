@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from typing_tests.engine import checkers
-from typing_tests.engine.corpus import load_corpus
-from typing_tests.engine.judge import judge
-from typing_tests.engine.model import Case, Diagnostic, Divergence, Outcome, RunKey, RunResult, Severity, Verdict
+from bgtyping import checkers
+from bgtyping.corpus import load_corpus
+from bgtyping.judge import judge
+from bgtyping.model import Case, Diagnostic, Divergence, Outcome, RunKey, RunResult, Severity, Verdict
 
 from .support import MakeCorpus
 

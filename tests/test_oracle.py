@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from typing_tests.engine.corpus import load_corpus
-from typing_tests.engine.oracle import run_case
+from bgtyping.corpus import load_corpus
+from bgtyping.oracle import run_case
 
 from .support import MakeCorpus
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from typing_tests.engine import report, results
+from bgtyping import report, results
 
 from .support import ROOT
 

@@ -19,9 +19,9 @@ from pathlib import Path
 
 import pytest
 
-from typing_tests.engine import runner
-from typing_tests.engine.__main__ import main
-from typing_tests.engine.envs import overlay_env, purelib
+from bgtyping import runner
+from bgtyping.__main__ import main
+from bgtyping.envs import overlay_env, purelib
 
 from .support import ROOT
 
@@ -193,9 +193,9 @@ def test_a_case_edited_while_a_run_reads_it(tmp_path: Path, monkeypatch: pytest.
 
 def test_the_checker_key_covers_its_whole_installation(tmp_path: Path) -> None:
     """A console script's key covers every file its interpreter imports from, not only the script."""
-    from typing_tests.engine import checkers
-    from typing_tests.engine.environment import controlled_env
-    from typing_tests.engine.inputs import KeyInputs
+    from bgtyping import checkers
+    from bgtyping.environment import controlled_env
+    from bgtyping.inputs import KeyInputs
 
     python, lib = overlay_env(tmp_path / "venv", [], [])
     (lib / "fakechecker").mkdir()

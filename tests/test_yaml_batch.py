@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from typing_tests.engine import yamlbatch
+from bgtyping import yamlbatch
 
 from .support import ROOT
 

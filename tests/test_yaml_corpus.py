@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from typing_tests.engine.corpus import load_corpus
-from typing_tests.engine.model import EngineError
-from typing_tests.engine.yamlcases import load_yaml_cases
+from bgtyping.corpus import load_corpus
+from bgtyping.model import EngineError
+from bgtyping.yamlcases import load_yaml_cases
 
 from .support import ROOT, MakeCorpus
 

@@ -6,10 +6,10 @@ import sys
 
 import pytest
 
-from typing_tests.engine.corpus import load_corpus
-from typing_tests.engine.model import Case
-from typing_tests.engine.oracle import run_case
-from typing_tests.engine.plugin import CORPUS
+from bgtyping import CORPUS
+from bgtyping.corpus import load_corpus
+from bgtyping.model import Case
+from bgtyping.oracle import run_case
 
 CASES = load_corpus(CORPUS).cases
 

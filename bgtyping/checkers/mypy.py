@@ -76,7 +76,7 @@ class Mypy:
         version = _VERSION.search(stderr)
         return Parsed(
             parse_json_lines(self.name, stdout, spec.workdir),
-            _analysed(stderr, spec.workdir),
+            analysed_files(stderr, spec.workdir),
             f"mypy {version.group(1)}" if version else None,
         )
 
@@ -116,7 +116,7 @@ _ANALYSED = re.compile(
 _VERSION = re.compile(r"^LOG:  Mypy Version: +(\S+)", re.M)
 
 
-def _analysed(log: str, root: Path) -> frozenset[str]:
+def analysed_files(log: str, root: Path) -> frozenset[str]:
     """The source files mypy parsed or found fresh in its cache, as resolved paths."""
     found = {m["parsed"] or m["fresh"] or m["touched"] for m in _ANALYSED.finditer(log)}
     return frozenset(str((root / path).resolve()) for path in found)

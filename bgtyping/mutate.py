@@ -1,6 +1,6 @@
 """Mutation testing of the stubs: every systematic change to a stub must make some case fail.
 
-`python -m typing_tests.engine.mutate --base PYTHON` takes an environment with starlette/fastapi but
+`python -m bgtyping.mutate --base PYTHON` takes an environment with starlette/fastapi but
 without our stubs, builds one environment whose stubs it rewrites mutant by mutant, and runs the
 corpus (mypy and pyright, batched) over each. A mutant is killed when any case fails or the run
 cannot be trusted. Survivors must be argued equivalent in `typing_tests/mutants.toml`.
@@ -23,7 +23,7 @@ from .envs import overlay_env, purelib
 from .model import Outcome, Target
 from .runner import Plan, run_plan
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 STUB_PACKAGES = sorted(ROOT.glob("stubs/*/*-stubs"))
 EQUIVALENT = ROOT / "typing_tests" / "mutants.toml"
 
@@ -259,7 +259,7 @@ def mutant_env(base: Path, where: Path) -> tuple[Path, Path]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m typing_tests.engine.mutate", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m bgtyping.mutate", description=__doc__)
     parser.add_argument("--base", type=Path, required=True, help="python of an env with starlette/fastapi, no stubs")
     parser.add_argument("--workdir", type=Path, default=Path(".typing-cache/mutants"))
     parser.add_argument("--checker", action="append", default=None)

@@ -249,7 +249,7 @@ def run(folder: Path, base_ini: Path | None, workdir: Path) -> dict[str, list[st
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m typing_tests.engine.yamlbatch", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m bgtyping.yamlbatch", description=__doc__)
     parser.add_argument("folder", type=Path, nargs="?", default=Path("typing_tests/yaml"))
     parser.add_argument("--mypy-ini-file", type=Path, default=None)
     parser.add_argument("--workdir", type=Path, default=Path(".typing-cache/yaml"))

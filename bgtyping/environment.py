@@ -158,6 +158,12 @@ def found(name):
         return importlib.util.find_spec(name) is not None
     except Exception:
         return False
+def paramspec():
+    try:
+        with open(importlib.util.find_spec("starlette.background").origin, encoding="utf-8") as handle:
+            return "ParamSpec" in handle.read()
+    except Exception:
+        return None
 stubs = {}
 for entry in sys.path:
     for pkg in ("starlette", "fastapi"):
@@ -168,6 +174,7 @@ print(json.dumps({
     "version": "%d.%d.%d" % sys.version_info[:3], "path": [p for p in sys.path if p],
     "packages": {n: {"found": found(n), "version": version(n)} for n in ("starlette", "fastapi")},
     "stubs": {p: {"path": d, "version": version("types-" + p + "-background")} for p, d in stubs.items()},
+    "paramspec": paramspec(),
 }))
 """
 
@@ -184,6 +191,7 @@ class Interpreter:
     path: tuple[str, ...]
     packages: Mapping[str, Mapping[str, object]]
     stubs: Mapping[str, Mapping[str, object]]
+    paramspec: bool | None = None  # does starlette's own background.py type add_task with a ParamSpec?
 
     @property
     def identity(self) -> str:
@@ -224,6 +232,7 @@ def inspect_interpreter(python: Path, env: Mapping[str, str], cwd: Path) -> Inte
             path=tuple(str(p) for p in cast(list[object], data["path"])),
             packages=cast(dict[str, dict[str, object]], data["packages"]),
             stubs=cast(dict[str, dict[str, object]], data["stubs"]),
+            paramspec=cast(bool | None, data.get("paramspec")),
         )
     except (ValueError, KeyError, TypeError, IndexError):
         detail = (proc.stderr.strip().splitlines() or [f"exit {proc.returncode}"])[-1][:200]

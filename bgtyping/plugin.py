@@ -1,6 +1,6 @@
 """pytest plugin: one item per case x checker x target x Python version, all fed by one batch.
 
-Enable with `-p typing_tests.engine.plugin` and name the checked environments with
+Enable with `-p bgtyping.plugin` and name the checked environments with
 `--typing-target stubs=PYTHON --typing-target inline=PYTHON`.
 """
 
@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pytest
 
+from . import CORPUS
 from .corpus import load_corpus
 from .environment import Interpreter, controlled_env, default_workdir
 from .model import Case, EngineError, Outcome, RunKey
 from .runner import Plan, RunOutcome, parse_targets, preflight, run_plan
 
-CORPUS = Path(__file__).resolve().parent.parent
 _PLAN = pytest.StashKey["Batch"]()
 
 

@@ -136,15 +136,19 @@ def preflight(plan: Plan, env: Mapping[str, str]) -> dict[str, Interpreter]:
 def describe(name: str, interp: Interpreter) -> str:
     """The one preflight line per target that says what will be checked."""
     versions = ", ".join(f"{p} {interp.version_of(p)}" for p in ("starlette", "fastapi"))
-    stubs = (
-        "our stubs "
-        + ", ".join(
-            f"{STUB_DISTRIBUTIONS[p]} {s.get('version') or '(unversioned)'}" for p, s in sorted(interp.stubs.items())
+    installed = [
+        f"{STUB_DISTRIBUTIONS[p]} {s.get('version') or '(unversioned)'}" for p, s in sorted(interp.stubs.items())
+    ]
+    stubs = "our stubs " + ", ".join(installed) if installed else "no stubs (inline types)"
+    line = f"target {name}: {interp.executable} (Python {interp.version}): {versions}; {stubs}"
+    if interp.paramspec is False and not installed:
+        line += (
+            f"\nnote: starlette {interp.version_of('starlette')} predates the ParamSpec typing of add_task "
+            "(starlette 0.18): without our stubs no checker checks a task's arguments, so every case that "
+            "expects an argument error will fail; install types-starlette-background and "
+            "types-fastapi-background to have them checked"
         )
-        if interp.stubs
-        else "no stubs (inline types)"
-    )
-    return f"target {name}: {interp.executable} (Python {interp.version}): {versions}; {stubs}"
+    return line
 
 
 # -- staging ------------------------------------------------------------------------------------

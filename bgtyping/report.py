@@ -162,7 +162,7 @@ def _cell_html(checker: str, case: str, cells: Mapping[str, Cell], messages: Map
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m typing_tests.engine.report", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m bgtyping.report", description=__doc__)
     parser.add_argument("--results", type=Path, default=Path("results"))
     parser.add_argument("--markdown", type=Path, default=Path("RESULTS.md"))
     parser.add_argument("--html", type=Path, default=Path("results/index.html"))

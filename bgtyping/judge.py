@@ -77,8 +77,8 @@ def judge(
         if known and got == truth:
             ids = ", ".join(d.id for d in known)
             problems.append(
-                f"{rel}:{line} - {checker.name}: now reports the truth ({_codes(truth)}); "
-                f"known divergence [{ids}] no longer reproduces, so remove it for {checker.name}"
+                f"{rel}:{line} - {checker.name}: now reports the truth ({_codes(truth)}); the recorded "
+                f"known divergence [{ids}] no longer reproduces with this {checker.name} version"
             )
             continue
         want = f"expected {_codes(expected)}" + (f" (known divergence {[d.id for d in known]})" if known else "")

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import signal
 import sys
 import time
@@ -20,7 +21,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import FrameType
 
-from . import checkers, ci, results
+from . import CORPUS, checkers, ci, pinned, results, version
 from .corpus import load_corpus
 from .environment import controlled_env, default_workdir
 from .fsutil import atomic_write, check_writable_dir
@@ -38,14 +39,18 @@ from .runner import (
     summarize,
 )
 
-CORPUS = Path(__file__).resolve().parent.parent
+# One character a cell, so a six-checker, two-target matrix fits a terminal; the legend is printed with it.
 _CELL = {
-    Outcome.PASS: "ok",
-    Outcome.DIVERGENT: "known",
-    Outcome.FAIL: "FAIL",
-    Outcome.SKIP: "skip",
-    Outcome.UNSUPPORTED: "n/a",
+    Outcome.PASS: ".",
+    Outcome.DIVERGENT: "k",
+    Outcome.FAIL: "F",
+    Outcome.SKIP: "s",
+    Outcome.UNSUPPORTED: "-",
 }
+_LEGEND = (
+    "legend: . passed   k passed, as a recorded divergence predicts   F failed   "
+    "s skipped (case needs a newer Python)   - unsupported combination   B broken run"
+)
 
 
 class Terminated(BaseException):
@@ -120,12 +125,24 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--results", type=Path, metavar="DIR", help="write one results file per checker here")
     parser.add_argument(
+        "--matrix", action="store_true", help="also print the case x checker/target matrix (worst verdict over Pythons)"
+    )
+    parser.add_argument(
+        "--version", action="version", version=_version_text(), help="print the engine, corpus and pinned versions"
+    )
+    parser.add_argument(
         "--compare",
         type=Path,
         metavar="DIR",
         help="print every cell that differs from the results in DIR; exit 1 if any",
     )
     return parser
+
+
+def _version_text() -> str:
+    cases = sum(1 for _ in (CORPUS / "cases").rglob("check_*.py")) if (CORPUS / "cases").is_dir() else 0
+    pins = ", ".join(f"{name} {v}" for name, v in pinned().items())
+    return f"bgtyping {version()}; corpus: {cases} cases at {CORPUS}; tested with: {pins or 'unknown'}"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -184,28 +201,31 @@ def _main(args: argparse.Namespace) -> int:
     for name, interp in interpreters.items():
         print(describe(name, interp), file=sys.stderr)
     outcomes = run_plan(plan, interpreters, progress=_progress(), say=lambda text: print(text, file=sys.stderr))
-    print(render_matrix(plan, outcomes))
+    if args.matrix:
+        print(render_matrix(plan, outcomes) + "\n")
+    failures = [
+        p for o in outcomes.values() for v in o.verdicts.values() if v.outcome is Outcome.FAIL for p in v.problems
+    ]
+    if failures:
+        print("\n".join(failures) + "\n")
     broken = [o for o in outcomes.values() if o.error is not None]
     for outcome in broken:
-        print(f"\nerror: {outcome.error}", file=sys.stderr)
-    for outcome in outcomes.values():
-        if outcome.unsupported:
-            print(f"\nunsupported: {outcome.key}: {outcome.unsupported}")
+        print(f"error: {outcome.error}\n", file=sys.stderr)
+    for reason in dict.fromkeys(o.unsupported for o in outcomes.values() if o.unsupported):
+        keys = ", ".join(str(o.key) for o in outcomes.values() if o.unsupported == reason)
+        print(f"unsupported: {keys}: {reason}")
     counts = summarize(outcomes)
     failed = counts[Outcome.FAIL]
-    print(
-        f"\n{counts[Outcome.PASS] + counts[Outcome.DIVERGENT]} passed, {failed} failed, "
-        f"{counts[Outcome.SKIP]} skipped, {counts[Outcome.UNSUPPORTED]} unsupported "
-        f"({counts[Outcome.DIVERGENT]} with a known divergence); "
-        f"{len(broken)} of {len(outcomes)} runs broken"
-    )
+    print(summary_line(counts, len(broken), len(outcomes)))
     nothing = not broken and judged(outcomes) == 0
     if nothing:
         print("error: nothing was judged: every cell was skipped or unsupported", file=sys.stderr)
     if args.junitxml:
         atomic_write(args.junitxml, ci.junit(plan, outcomes))
     if args.github_annotations:
-        print("\n".join(ci.github_annotations(outcomes, plan.corpus.root.parent)))
+        print("\n".join(ci.github_annotations(plan, outcomes, Path.cwd())))
+    if summary := os.environ.get("GITHUB_STEP_SUMMARY"):
+        ci.append_step_summary(Path(summary), plan, outcomes, summary_line(counts, len(broken), len(outcomes)))
     changed = False
     if args.results or baseline is not None:
         docs = results.collect(plan, outcomes)
@@ -235,30 +255,44 @@ def _progress() -> Progress:
     return show
 
 
+def summary_line(counts: Mapping[Outcome, int], broken: int, runs: int) -> str:
+    """Counts of cells; the known divergences are a part of the passed ones, and say so."""
+    passed = counts[Outcome.PASS] + counts[Outcome.DIVERGENT]
+    known = (
+        f" (of which {counts[Outcome.DIVERGENT]} as a known divergence predicts)" if counts[Outcome.DIVERGENT] else ""
+    )
+    return (
+        f"{passed} passed{known}, {counts[Outcome.FAIL]} failed, {counts[Outcome.SKIP]} skipped, "
+        f"{counts[Outcome.UNSUPPORTED]} unsupported; {broken} of {runs} runs broken"
+    )
+
+
 _ORDER = (Outcome.FAIL, Outcome.DIVERGENT, Outcome.PASS, Outcome.SKIP, Outcome.UNSUPPORTED)
 
 
 def render_matrix(plan: Plan, outcomes: Mapping[RunKey, RunOutcome]) -> str:
-    """Rows are cases, columns checker x target; a cell is the worst verdict over the Python versions."""
+    """Rows are cases, one narrow column per checker/target; a cell is the worst verdict over the Pythons."""
     columns = list(dict.fromkeys((k.checker, k.target) for k in plan.run_keys()))
-    header = ["case", *(f"{c}/{t}" for c, t in columns)]
-    rows: list[list[str]] = []
-    for case in plan.corpus.cases:
-        row = [f"{case.group}/{case.id}"]
+    key = "  ".join(f"{i + 1}={c}/{t}" for i, (c, t) in enumerate(columns))
+    names = [f"{case.group}/{case.id}" for case in plan.corpus.cases]
+    width = max(len(n) for n in [*names, "case"])
+    lines = [
+        f"columns: {key}",
+        _LEGEND,
+        "",
+        "case".ljust(width) + " " + "".join(f"{i + 1:>3}" for i in range(len(columns))),
+    ]
+    for case, name in zip(plan.corpus.cases, names, strict=True):
+        cells: list[str] = []
         for checker, target in columns:
             runs = [o for k, o in outcomes.items() if (k.checker, k.target) == (checker, target)]
             if any(o.error for o in runs):
-                row.append("BROKEN")
+                cells.append("B")
                 continue
             seen = {o.verdicts[case.id].outcome for o in runs if case.id in o.verdicts}
-            row.append(next((_CELL[v] for v in _ORDER if v in seen), "-"))
-        rows.append(row)
-    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
-    lines = ["  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True)).rstrip() for r in [header, *rows]]
-    failures = [
-        f"{p}" for o in outcomes.values() for v in o.verdicts.values() if v.outcome is Outcome.FAIL for p in v.problems
-    ]
-    return "\n".join([*lines, *([""] if failures else []), *failures])
+            cells.append(next((_CELL[v] for v in _ORDER if v in seen), "?"))
+        lines.append(name.ljust(width) + " " + "".join(f"{c:>3}" for c in cells))
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":

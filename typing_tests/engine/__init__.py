@@ -1,1 +1,0 @@
-"""Batched, fail-closed engine: one checker run per configuration, verdicts per case."""
