@@ -21,12 +21,12 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from typing_tests.engine import checkers, yamlbatch
-from typing_tests.engine.checkers.base import RunSpec, find_executable, version_of
-from typing_tests.engine.corpus import Corpus, load_corpus
-from typing_tests.engine.model import RunKey, Target
-from typing_tests.engine.runner import Plan, probe_cases, run_plan
-from typing_tests.engine.yamlcases import load_yaml_cases
+from bgtyping import checkers, yamlbatch
+from bgtyping.checkers.base import RunSpec, find_executable, version_of
+from bgtyping.corpus import Corpus, load_corpus
+from bgtyping.model import RunKey, Target
+from bgtyping.runner import Plan, probe_cases, run_plan
+from bgtyping.yamlcases import load_yaml_cases
 
 ROOT = Path(__file__).resolve().parents[1]
 SIX = ("mypy", "pyright", "basedpyright", "pyrefly", "ty", "zuban")

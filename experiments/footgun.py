@@ -12,10 +12,10 @@ import sys
 import tempfile
 from pathlib import Path
 
-from typing_tests.engine.corpus import load_corpus
-from typing_tests.engine.model import Outcome, Target
-from typing_tests.engine.mutate import ROOT, mutant_env
-from typing_tests.engine.runner import Plan, run_plan
+from bgtyping.corpus import load_corpus
+from bgtyping.model import Outcome, Target
+from bgtyping.mutate import ROOT, mutant_env
+from bgtyping.runner import Plan, run_plan
 
 WARNING = "a generator function as a background task never runs its body"
 OVERLOADS = """    @overload
