@@ -165,7 +165,7 @@ def oldest(session: nox.Session) -> None:
 @nox.session(tags=["ci"])
 def build(session: nox.Session) -> None:
     """Build the wheels and sdists, install the wheels in a fresh venv, prove every checker resolves them."""
-    install(session, "-e", ".", *CHECKER_PACKAGES.values())
+    install(session, "-e", ".", "pre-commit", *CHECKER_PACKAGES.values())
     dist = ROOT / "dist"
     shutil.rmtree(dist, ignore_errors=True)
     for project in (*STUBS, ROOT):
@@ -177,6 +177,8 @@ def build(session: nox.Session) -> None:
     wheels = [str(w) for w in sorted(dist.glob("types_*.whl"))]
     session.run(*UV, "pip", "install", "--quiet", "--python", python, *CONSTRAINTS, *RUNTIME, *wheels, external=True)
     session.run("pytest", "tests/test_wheels.py", env={"BGTYPING_WHEEL_ENV": python, "BGTYPING_WHEEL_DIST": str(dist)})
+    # The engine's wheel as a library maintainer takes it, from a scratch repository (pre-commit included).
+    session.run("pytest", "tests/test_outside.py", "-p", "no:cacheprovider", env={"BGTYPING_WHEEL_DIST": str(dist)})
     # Without the stubs, the same environment is an inline target again, and the corpus passes unchanged.
     session.run(*UV, "pip", "uninstall", "--quiet", "--python", python, *STUB_DISTS, external=True)
     session.run(

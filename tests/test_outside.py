@@ -1,0 +1,109 @@
+"""The engine as a library maintainer takes it: the built wheel in a fresh venv, run from a scratch repository.
+
+Runs in the `build` session (BGTYPING_WHEEL_DIST names the folder with the built wheels). Every
+command is the README's, run in a git repository that is not this one; afterwards that repository
+holds nothing the user did not ask for.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from collections.abc import Mapping
+from pathlib import Path
+
+import pytest
+
+from .support import ROOT
+
+DIST = os.environ.get("BGTYPING_WHEEL_DIST")
+pytestmark = pytest.mark.skipif(DIST is None, reason="run by the build session (nox -s build)")
+CONSTRAINTS = ROOT / "requirements" / "constraints.txt"
+# The README's library-CI recipe, verbatim after `pip install`.
+CI_RECIPE = "bgtyping --checker mypy --checker pyright --github-annotations --junitxml typing.xml"
+
+
+def sh(command: str, cwd: Path, env: Mapping[str, str], timeout: float = 900) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        command, shell=True, cwd=cwd, env=dict(env), capture_output=True, text=True, timeout=timeout, check=False
+    )
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
+    """A fresh venv with the engine's wheel, the pinned starlette/fastapi, mypy and pyright; a scratch repo."""
+    assert DIST is not None
+    tmp = tmp_path_factory.mktemp("outside")
+    venv = tmp / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    (wheel,) = sorted(Path(DIST).glob("bgtyping-*.whl"))
+    pip = [str(venv / "bin" / "python"), "-m", "pip", "install", "-q", "-c", str(CONSTRAINTS)]
+    subprocess.run([*pip, str(wheel), "starlette", "fastapi", "mypy", "pyright[nodejs]"], check=True)
+    repo = tmp / "library"
+    repo.mkdir()
+    (repo / "app.py").write_text("from fastapi import FastAPI\n\napp = FastAPI()\n", encoding="utf-8")
+    env = {
+        "PATH": f"{venv / 'bin'}{os.pathsep}{os.environ['PATH']}",
+        "HOME": os.environ.get("HOME", str(tmp)),
+        "XDG_CACHE_HOME": str(tmp / "cache"),  # where the default workdir goes
+        "PRE_COMMIT_HOME": str(tmp / "pre-commit"),
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@example.invalid",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@example.invalid",
+    }
+    for command in ("git init -q", "git add app.py", "git commit -q -m library"):
+        assert sh(command, repo, env).returncode == 0
+    return repo, env
+
+
+def untracked(repo: Path, env: Mapping[str, str]) -> list[str]:
+    return sh("git status --porcelain --ignored --untracked-files=all", repo, env).stdout.splitlines()
+
+
+def test_bgtyping_with_no_arguments(world: tuple[Path, dict[str, str]]) -> None:
+    repo, env = world
+    proc = sh("bgtyping", repo, env)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "starlette 1.10.0, fastapi 0.165.0; no stubs (inline types)" in proc.stderr
+    assert "0 failed" in proc.stdout
+    assert "0 of 2 runs broken" in proc.stdout
+    assert untracked(repo, env) == []
+    assert (Path(env["XDG_CACHE_HOME"]) / "bgtyping" / "stage").is_dir()
+
+
+def test_the_ci_recipe(world: tuple[Path, dict[str, str]]) -> None:
+    repo, env = world
+    proc = sh(CI_RECIPE, repo, env)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert [line for line in proc.stdout.splitlines() if line.startswith("::")] == []
+    suites = ET.parse(repo / "typing.xml").getroot().findall("testsuite")
+    assert {s.attrib["name"] for s in suites} == {"mypy-inline-py3.11", "pyright-inline-py3.11"}
+    assert all(s.attrib["failures"] == s.attrib["errors"] == "0" and int(s.attrib["tests"]) > 100 for s in suites)
+    assert untracked(repo, env) == ["?? typing.xml"]  # the one file it was asked for
+    (repo / "typing.xml").unlink()
+
+
+def test_a_target_without_starlette_is_one_line(world: tuple[Path, dict[str, str]], tmp_path: Path) -> None:
+    repo, env = world
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(tmp_path / "bare")], check=True)
+    bare = tmp_path / "bare" / "bin" / "python"
+    proc = sh(f"bgtyping --target inline={bare}", repo, env)
+    assert proc.returncode == 2
+    assert proc.stdout == ""
+    assert proc.stderr == (
+        f"error: target inline: starlette and fastapi are not importable by {bare} (Python "
+        f"{sys.version_info.major}.{sys.version_info.minor}.{sys.version_info.micro}); "
+        f"install into it: {bare} -m pip install starlette fastapi\n"
+    )
+
+
+def test_the_pre_commit_hook(world: tuple[Path, dict[str, str]]) -> None:
+    repo, env = world
+    pre_commit = Path(sys.executable).parent / "pre-commit"
+    proc = sh(f"{pre_commit} try-repo {ROOT} bgtyping-typing --all-files", repo, env, timeout=1500)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "Passed" in proc.stdout
+    assert untracked(repo, env) == []
