@@ -178,7 +178,7 @@ def _on_sigterm() -> signal.Handlers | int | None:
 
 def _main(args: argparse.Namespace) -> int:
     try:
-        workroot = (args.workdir or default_workdir()).absolute()
+        workroot = (args.workdir or default_workdir()).resolve()  # checkers report resolved paths
         check_writable_dir(workroot, "the workdir")
         plan = Plan(
             corpus=load_corpus(args.corpus, args.select),
@@ -191,6 +191,8 @@ def _main(args: argparse.Namespace) -> int:
         )
         if args.junitxml:
             check_writable_dir(args.junitxml.absolute().parent, "the --junitxml folder")
+            if args.junitxml.is_dir():
+                raise EngineError(f"--junitxml {args.junitxml} is a folder; name a file")
         if args.results:
             check_writable_dir(args.results.absolute(), "the --results folder")
         baseline = results.load(args.compare) if args.compare else None
@@ -295,5 +297,15 @@ def render_matrix(plan: Plan, outcomes: Mapping[RunKey, RunOutcome]) -> str:
     return "\n".join(lines)
 
 
+def cli() -> None:
+    """The console script: after an interrupt, leave at once (a worker may still be hashing a large tree)."""
+    code = main()
+    if code in (130, 143):
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    sys.exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    cli()

@@ -24,6 +24,8 @@ _FORBIDDEN = re.compile(r"\b(type|pyright|pyrefly|ty|zuban|mypy)\s*:\s*ignore|\b
 # Inline checker configuration (`# mypy: disable-error-code=...`, `# pyright: basic`, `# ty: ...`) and
 # type comments would change what a checker reports from inside the case; the engine owns the config.
 _CONFIG_COMMENT = re.compile(r"#\s*(mypy|pyright|basedpyright|pyrefly|ty|zuban|type)\s*:", re.IGNORECASE)
+# Code behind these is skipped by checkers (unreachable on this platform/version, or not type-checked).
+_SKIPPED_CODE = re.compile(r"\b(?:TYPE_CHECKING|no_type_check(?:_decorator)?|sys\.platform|sys\.version_info)\b")
 _PYTHONISH = re.compile(r"\.(py|pyi|pyw)$", re.IGNORECASE)
 TARGETS = frozenset({"stubs", "inline", "oldest"})
 _MARKER_NAMES = frozenset({"E", "diverge"})
@@ -66,6 +68,8 @@ def load_cases(cases_dir: Path, divergences: Mapping[str, Divergence], select: s
     paths = [p for p in everything if p.name.endswith(".py")]
     if not paths:
         raise EngineError("the corpus is empty: no check_*.py case files", path=cases_dir)
+    if select is not None and not select.strip():
+        raise EngineError("--select needs a glob, e.g. 'sync/*'")
     if select is not None:
         total = len(paths)
         paths = [p for p in paths if p.relative_to(cases_dir).match(select)]
@@ -99,10 +103,21 @@ def parse_case(path: Path, cases_dir: Path, divergences: Mapping[str, Divergence
     except OSError as exc:
         raise EngineError(f"cannot read: {exc.strerror or exc}", path=path) from None
     try:
-        source = data.decode("utf-8")
+        source = data.decode("utf-8-sig")  # a BOM is valid Python; checkers read the staged bytes as they are
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise EngineError(f"not UTF-8 (byte {exc.start}): save the case as UTF-8", path=path, line=line) from None
+    if (lone := re.search(r"\r(?!\n)", source)) is not None:
+        # Python and editors end a line at a lone CR, the tokenizer here does not: markers would move.
+        line = source[: lone.start()].count("\n") + 1
+        raise EngineError("a lone carriage return (CR) ends a line; use LF or CRLF line endings", path=path, line=line)
+    if (skipped := _SKIPPED_CODE.search(source)) is not None:
+        line = source[: skipped.start()].count("\n") + 1
+        raise EngineError(
+            f"`{skipped.group(0)}` makes checkers skip code, so its claims would go unchecked; cases may not use it",
+            path=path,
+            line=line,
+        )
     claim = _claim(path, source, min_python)
     lines, static_only = _markers(path, source, divergences, newer=_newer(min_python))
     group = path.parent.relative_to(cases_dir).as_posix() if path.parent != cases_dir else ""
@@ -130,6 +145,8 @@ def _claim(path: Path, source: str, min_python: tuple[int, int] | None) -> str:
             ast.parse(source, filename=str(path))
         except SyntaxError as exc:
             raise EngineError(f"not valid Python: {exc.msg}", path=path, line=exc.lineno) from exc
+        except (RecursionError, MemoryError, ValueError) as exc:
+            raise EngineError(f"cannot be parsed: {type(exc).__name__}", path=path) from None
     skip = (tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE, tokenize.ENCODING)
     try:
         first = next(t for t in tokenize.generate_tokens(io.StringIO(source).readline) if t.type not in skip)

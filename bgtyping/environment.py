@@ -90,12 +90,17 @@ def fingerprint_tree(digest: Digest, root: Path, *, everything: bool, exclude: P
     if not root.is_dir():
         _stat_line(digest, str(root), info)
         return 1
-    return _walk(digest, str(root), everything, str(exclude) if exclude else None)
+    return _walk(digest, str(root), everything, str(exclude) if exclude else None, set())
 
 
-def _walk(digest: Digest, folder: str, everything: bool, exclude: str | None) -> int:
+def _walk(digest: Digest, folder: str, everything: bool, exclude: str | None, seen: set[tuple[int, int]]) -> int:
     count = 0
     try:
+        here = os.stat(folder)
+        if (here.st_dev, here.st_ino) in seen:  # a symlink loop, or a folder reached twice
+            digest.update(f"again\0{folder}\n".encode())
+            return 0
+        seen.add((here.st_dev, here.st_ino))
         entries = sorted(os.scandir(folder), key=lambda e: e.name)
     except OSError:
         digest.update(f"unreadable\0{folder}\n".encode())
@@ -105,7 +110,7 @@ def _walk(digest: Digest, folder: str, everything: bool, exclude: str | None) ->
             if entry.is_dir(follow_symlinks=True):
                 if _walk_into(entry.name, everything) and entry.path != exclude:
                     digest.update(f"dir\0{entry.path}\n".encode())
-                    count += _walk(digest, entry.path, everything, exclude)
+                    count += _walk(digest, entry.path, everything, exclude, seen)
             elif everything or os.path.splitext(entry.name)[1] in _IMPORTABLE:
                 _stat_line(digest, entry.path, entry.stat(follow_symlinks=True))
                 count += 1
@@ -137,11 +142,11 @@ def _stat_line(digest: Digest, path: str, info: os.stat_result) -> None:
 
 
 def _is_stdlib(path: Path, interp: Interpreter) -> bool:
-    """A folder of the base installation outside any site-packages (in a venv, the venv is not the base)."""
-    in_venv = interp.prefix != interp.base_prefix and path.is_relative_to(interp.prefix)
-    if in_venv or not path.is_relative_to(interp.base_prefix):
-        return False
-    return not any(part in ("site-packages", "dist-packages") for part in path.parts)
+    """Exactly the interpreter's stdlib folders, its zipped stdlib and lib-dynload; nothing else under its prefix."""
+    for stdlib in map(Path, interp.stdlib):
+        if path == stdlib or path == stdlib / "lib-dynload" or (path.suffix == ".zip" and path.parent == stdlib.parent):
+            return True
+    return False
 
 
 # -- interpreters -------------------------------------------------------------------------------
@@ -169,7 +174,10 @@ for entry in sys.path:
     for pkg in ("starlette", "fastapi"):
         if entry and pkg not in stubs and os.path.isfile(os.path.join(entry, pkg + "-stubs", "background.pyi")):
             stubs[pkg] = os.path.join(entry, pkg + "-stubs")
+import sysconfig
+stdlib = sorted({sysconfig.get_paths()[k] for k in ("stdlib", "platstdlib")})
 print(json.dumps({
+    "stdlib": stdlib,
     "executable": sys.executable, "prefix": sys.prefix, "base_prefix": sys.base_prefix,
     "version": "%d.%d.%d" % sys.version_info[:3], "path": [p for p in sys.path if p],
     "packages": {n: {"found": found(n), "version": version(n)} for n in ("starlette", "fastapi")},
@@ -192,6 +200,7 @@ class Interpreter:
     packages: Mapping[str, Mapping[str, object]]
     stubs: Mapping[str, Mapping[str, object]]
     paramspec: bool | None = None  # does starlette's own background.py type add_task with a ParamSpec?
+    stdlib: tuple[str, ...] = ()  # sysconfig's stdlib and platstdlib: the only folders counted by listing
 
     @property
     def identity(self) -> str:
@@ -222,7 +231,10 @@ def inspect_interpreter(python: Path, env: Mapping[str, str], cwd: Path) -> Inte
     except OSError as exc:
         raise EngineError(f"{python} is not a Python interpreter: {exc.strerror or exc}") from None
     try:
-        data = cast(dict[str, object], json.loads(proc.stdout.strip().splitlines()[-1]))
+        lines = proc.stdout.strip().splitlines()
+        if len(lines) != 1:  # e.g. a sitecustomize that prints: the checkers would read that output too
+            raise ValueError("extra output")
+        data = cast(dict[str, object], json.loads(lines[0]))
         return Interpreter(
             given=python,
             executable=Path(str(data["executable"])),
@@ -233,9 +245,12 @@ def inspect_interpreter(python: Path, env: Mapping[str, str], cwd: Path) -> Inte
             packages=cast(dict[str, dict[str, object]], data["packages"]),
             stubs=cast(dict[str, dict[str, object]], data["stubs"]),
             paramspec=cast(bool | None, data.get("paramspec")),
+            stdlib=tuple(str(p) for p in cast(list[object], data["stdlib"])),
         )
     except (ValueError, KeyError, TypeError, IndexError):
         detail = (proc.stderr.strip().splitlines() or [f"exit {proc.returncode}"])[-1][:200]
+        if proc.returncode == 0 and proc.stdout.strip():
+            detail = f"it prints on start-up ({proc.stdout.strip().splitlines()[0][:80]!r}); checkers cannot use it"
         raise EngineError(f"{python} is not a working Python interpreter: {detail}") from None
 
 
@@ -254,7 +269,9 @@ def fingerprint_interpreter(interp: Interpreter, exclude: Path | None = None, *,
         if _is_stdlib(path, interp):
             fingerprint_listing(digest, path)
         else:
-            fingerprint_tree(digest, path, everything=everything, exclude=exclude)
+            # An editable checkout on the path (outside the installation) counts by its importable files.
+            installed = path.is_relative_to(interp.prefix) or path.is_relative_to(interp.base_prefix)
+            fingerprint_tree(digest, path, everything=everything and installed, exclude=exclude)
     fingerprint_tree(digest, Path(interp.prefix) / "pyvenv.cfg", everything=True)
     fingerprint_tree(digest, interp.executable, everything=True)
     return digest.hexdigest()

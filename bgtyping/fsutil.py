@@ -31,13 +31,22 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
 
 
 def write_if_changed(path: Path, data: bytes) -> None:
-    """Keep an identical file untouched, so checker caches keyed on mtime stay warm."""
+    """Keep an identical file untouched, so checker caches keyed on mtime stay warm.
+
+    A changed file gets an mtime at least one whole second past the old one: mypy calls a file fresh
+    when its size and `int(st_mtime)` match its cache, so a same-size edit within a second would not
+    be read again.
+    """
     try:
+        old = path.stat()
         if path.read_bytes() == data:
             return
     except OSError:
-        pass
+        old = None
     atomic_write_bytes(path, data)
+    if old is not None:
+        later = max(path.stat().st_mtime_ns, (old.st_mtime_ns // 1_000_000_000 + 1) * 1_000_000_000)
+        os.utime(path, ns=(later, later))
 
 
 def check_writable_dir(path: Path, what: str) -> None:

@@ -16,7 +16,7 @@ from . import CORPUS
 from .corpus import load_corpus
 from .environment import Interpreter, controlled_env, default_workdir
 from .model import Case, EngineError, Outcome, RunKey
-from .runner import Plan, RunOutcome, parse_targets, preflight, run_plan
+from .runner import Plan, RunOutcome, judged, parse_targets, preflight, run_plan
 
 _PLAN = pytest.StashKey["Batch"]()
 
@@ -36,6 +36,14 @@ class Batch:
             if self._outcomes is None:
                 self._outcomes = run_plan(self.plan, self.interpreters)
         return self._outcomes[key]
+
+    @property
+    def ran(self) -> bool:
+        return self._outcomes is not None
+
+    @property
+    def judged(self) -> int:
+        return judged(self._outcomes or {})
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -80,7 +88,7 @@ def pytest_configure(config: pytest.Config) -> None:
             checkers=tuple(config.getoption("--typing-checker") or ("mypy", "pyright")),
             targets=parse_targets(targets),
             python_versions=tuple(config.getoption("--typing-python") or ("3.11",)),
-            workroot=(Path(str(workdir)) if workdir else default_workdir()).absolute(),
+            workroot=(Path(str(workdir)) if workdir else default_workdir()).resolve(),
             timeout=float(str(config.getoption("--typing-timeout"))),
         )
         interpreters = preflight(plan, controlled_env(plan.workroot))
@@ -90,17 +98,36 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
-    """Every file the corpus loader sees is an item: pytest skips `build/`, `venv/` and `.hidden/` silently."""
+    """Every case x run is an item after selection, or the run stops: nothing of the corpus goes unjudged.
+
+    pytest skips `build/`, `venv/` and dot folders silently, a path argument can name part of the corpus,
+    and `-k`/`--deselect` drop items; name fewer checkers, targets or versions with the plugin's options.
+    """
     batch = session.config.stash[_PLAN]
-    wanted = {c.path for c in batch.plan.corpus.cases} | {batch.plan.corpus.root / "divergences.toml"}
-    missing = sorted(wanted - batch.collected)
+    present = {
+        (i.case.id if isinstance(i, CaseItem) else "run", i.key) for i in session.items if isinstance(i, _BatchItem)
+    }
+    keys = batch.plan.run_keys()
+    wanted = {(c.id, k) for c in batch.plan.corpus.cases for k in keys} | {("run", k) for k in keys}
+    missing = sorted(wanted - present, key=str)
     if missing:
-        shown = ", ".join(str(p.relative_to(batch.plan.corpus.root)) for p in missing[:5])
+        shown = ", ".join(f"{case}[{key}]" for case, key in missing[:5])
         raise pytest.UsageError(
-            f"{len(missing)} corpus file(s) were not collected, so they would go unjudged: {shown}"
-            f"{' ...' if len(missing) > 5 else ''}. Pass the corpus folder and divergences.toml to pytest, "
-            "and note that pytest does not recurse into build/, venv/ or dot folders (norecursedirs)."
+            f"{len(missing)} of {len(wanted)} corpus items were not collected or were deselected, so they would go "
+            f"unjudged: {shown}{' ...' if len(missing) > 5 else ''}. Pass the whole cases folder and "
+            "divergences.toml to pytest (it does not recurse into build/, venv/ or dot folders), and choose "
+            "checkers, targets and Python versions with --typing-checker/--typing-target/--typing-python, not -k."
         )
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Like the CLI: a session in which no cell was judged (all skipped or unsupported) is no pass."""
+    batch = session.config.stash.get(_PLAN, None)
+    if batch is None or exitstatus != 0 or not batch.ran:
+        return
+    if batch.judged == 0:
+        session.config.get_terminal_writer().line("error: nothing was judged: every cell was skipped or unsupported")
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:

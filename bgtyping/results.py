@@ -123,8 +123,11 @@ def load(folder: Path) -> dict[str, Document]:
             data = json.loads(path.read_bytes().decode("utf-8"))
         except (OSError, UnicodeDecodeError, ValueError) as exc:
             raise EngineError(f"not a readable results file ({exc}); regenerate it with --results", path=path) from None
-        if not isinstance(data, dict) or not isinstance(cast(dict[str, object], data).get("cases"), dict):
-            raise EngineError("not a results file: no `cases`; regenerate it with --results", path=path)
+        shape = {"checker": str, "version": str, "runs": dict, "cases": dict}
+        fields = cast(dict[str, object], data) if isinstance(data, dict) else {}
+        wrong = [k for k, kind in shape.items() if not isinstance(fields.get(k), kind)]
+        if wrong:
+            raise EngineError(f"not a results file: no `{wrong[0]}`; regenerate it with --results", path=path)
         docs[path.stem] = cast(Document, data)
     return docs
 

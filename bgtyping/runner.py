@@ -182,12 +182,11 @@ class Stage:
 def stage(plan: Plan) -> Stage:
     corpus_id = hashlib.sha256(str(plan.corpus.root).encode()).hexdigest()[:12]
     folder = plan.workroot / "stage" / corpus_id
-    cases_dir = plan.corpus.root / "cases"
     data: dict[str, bytes] = {}
     staged_cases: dict[str, Path] = {}
     for case in plan.corpus.cases:
-        rel = case.path.relative_to(cases_dir) if case.path.is_relative_to(cases_dir) else Path(case.path.name)
-        staged_cases[case.id] = folder / "cases" / rel
+        # Flat, by the unique case id: no folder name a checker skips (`venv/`, `build/`, dot folders).
+        staged_cases[case.id] = folder / "cases" / case.path.name
         data[str(staged_cases[case.id])] = case.data
     staged_probes: dict[str, dict[str, Path]] = {}
     for target in {t.name for t in plan.targets}:

@@ -73,6 +73,11 @@ BAD_CASES = {
     "pyrefly config comment": ('"""Claim."""\n# pyrefly: permissive\nx = 1\n', 2, "inline checker"),
     "type comment": ('"""Claim."""\nx = f()  # type: int\n', 2, "inline checker"),
     "version no run reaches": ('"""Claim."""\n', 1, "names no supported Python version"),
+    "lone carriage return": ('"""Claim."""\nx: int = "a"\ry: int = 1  # E: assignment\n', 2, "lone carriage return"),
+    "TYPE_CHECKING": ('"""Claim."""\nfrom typing import TYPE_CHECKING\n', 2, "makes checkers skip code"),
+    "no_type_check": ('"""Claim."""\nfrom typing import no_type_check\n', 2, "makes checkers skip code"),
+    "platform branch": ('"""Claim."""\nimport sys\nif sys.platform == "win32":\n    x: int = ""\n', 3, "skip code"),
+    "version branch": ('"""Claim."""\nimport sys\nif sys.version_info < (3, 8):\n    x: int = ""\n', 3, "skip"),
 }
 
 
@@ -101,6 +106,20 @@ def test_non_utf8_case_is_one_line_exit_2(make_corpus: MakeCorpus) -> None:
     assert proc.returncode == 2
     assert proc.stderr.count("\n") == 1, proc.stderr
     assert "check_latin.py:2: not UTF-8" in proc.stderr
+
+
+def test_a_bom_is_valid_python(make_corpus: MakeCorpus) -> None:
+    root = make_corpus({})
+    (root / "cases" / "check_bom.py").write_bytes(b'\xef\xbb\xbf"""Claim."""\nx: int = ""  # E: assignment\n')
+    (case,) = load_corpus(root).cases
+    assert case.claim == "Claim."
+    assert case.lines[2].kinds == {"assignment"}
+
+
+def test_a_case_too_deep_for_the_parser_is_one_line(make_corpus: MakeCorpus) -> None:
+    root = make_corpus({"check_deep.py": '"""Claim."""\nx = ' + "+".join(["1"] * 200_000) + "\n"})
+    with pytest.raises(EngineError, match="cannot be parsed"):
+        load_corpus(root)
 
 
 def test_pep701_fstring_in_a_newer_case_is_read_correctly(make_corpus: MakeCorpus) -> None:
@@ -206,6 +225,8 @@ def test_cli_reports_bad_input_once_and_exits_2(make_corpus: MakeCorpus) -> None
         (["--target", "stubs=/etc/hostname", "--checker", "zuban"], "is not a Python interpreter"),
         (["--junitxml", "/etc/hostname/j.xml"], "is not writable"),
         (["--compare", "/nonexistent/results"], "no such results folder"),
+        (["--select", ""], "--select needs a glob"),
+        (["--junitxml", "/tmp"], "is a folder"),
     ],
 )
 def test_cli_rejects_bad_options(make_corpus: MakeCorpus, tmp_path: Path, args: list[str], message: str) -> None:

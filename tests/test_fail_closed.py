@@ -37,19 +37,22 @@ def run(corpus: Path, *args: str, python: Path | None = None, target: str = "inl
     return main(["--corpus", str(corpus), "--target", target, "--workdir", str(corpus.parent / "work"), *args])
 
 
-def alive(pids: Path) -> list[int]:
-    found: list[int] = []
-    for pidfile in pids.glob("*.pid"):
-        pid = int(pidfile.read_text())
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            continue
-        with open(f"/proc/{pid}/stat", encoding="utf-8") as handle:  # a zombie is dead for our purpose
-            if handle.read().split(") ")[-1].startswith("Z"):
-                continue
-        found.append(pid)
-    return found
+def alive(pids: Path, grace: float = 3.0) -> list[int]:
+    """Recorded processes still running after `grace` seconds (SIGKILL is delivered asynchronously)."""
+    deadline = time.monotonic() + grace
+    while True:
+        found = [pid for pid in (int(p.read_text()) for p in pids.glob("*.pid")) if _running(pid)]
+        if not found or time.monotonic() > deadline:
+            return found
+        time.sleep(0.1)
+
+
+def _running(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat", encoding="utf-8") as handle:
+            return not handle.read().split(") ")[-1].startswith("Z")  # a zombie is dead for our purpose
+    except FileNotFoundError:
+        return False
 
 
 # -- interrupts and timeouts -------------------------------------------------------------------
@@ -253,15 +256,15 @@ def test_the_pytest_plugin_fails_when_pytest_would_skip_a_case_folder(
         capture_output=True, text=True, cwd=ROOT, check=False,
     )  # fmt: skip
     assert proc.returncode != 0
-    assert "1 corpus file(s) were not collected" in proc.stderr + proc.stdout
-    assert "cases/build/check_hidden.py" in proc.stderr + proc.stdout
+    assert "1 of 3 corpus items were not collected or were deselected" in proc.stderr + proc.stdout
+    assert "check_hidden[mypy-inline-py3.11]" in proc.stderr + proc.stdout
 
 
 def test_results_file_that_is_not_json_is_rejected(tmp_path: Path) -> None:
     from bgtyping import results
 
     (tmp_path / "mypy.json").write_text(json.dumps({"checker": "mypy"}), encoding="utf-8")
-    with pytest.raises(EngineError, match="no `cases`"):
+    with pytest.raises(EngineError, match="not a results file: no `version`"):
         results.load(tmp_path)
 
 
@@ -277,3 +280,125 @@ def test_the_default_workdir_is_the_user_cache_not_the_checkout(
     assert main(["--corpus", str(corpus), "--checker=mypy"]) == 0
     assert sorted(p.name for p in corpus.iterdir()) == before
     assert (tmp_path / "xdg" / "bgtyping" / "stage").is_dir()
+
+
+# -- found by adversarial review ----------------------------------------------------------------
+
+
+def test_a_same_size_rewrite_within_a_second_moves_mtime_by_a_whole_second(tmp_path: Path) -> None:
+    """mypy calls a file fresh when size and int(mtime) match: a staged edit must never look fresh."""
+    path = tmp_path / "check_a.py"
+    fsutil.write_if_changed(path, b"x = m\n")
+    before = path.stat().st_mtime_ns // 1_000_000_000
+    fsutil.write_if_changed(path, b"x = s\n")
+    assert path.stat().st_mtime_ns // 1_000_000_000 > before
+    again = path.stat().st_mtime_ns
+    fsutil.write_if_changed(path, b"x = s\n")  # unchanged: untouched, so caches stay warm
+    assert path.stat().st_mtime_ns == again
+
+
+def test_alternating_same_size_edits_are_never_served_from_mypys_cache(make_corpus: MakeCorpus, tmp_path: Path) -> None:
+    template = '"""Claim."""\ndef job(x: int) -> None: ...\nm = 2\ns = "a"\njob(VAR)\n'
+    corpus = make_corpus({"check_a.py": template.replace("VAR", "m")})
+    case = corpus / "cases" / "check_a.py"
+    for _ in range(2):
+        case.write_text(template.replace("VAR", "m"), encoding="utf-8")
+        assert run(corpus, "--checker=mypy") == 0
+        case.write_text(template.replace("VAR", "s"), encoding="utf-8")  # an unclaimed error, same size
+        assert run(corpus, "--checker=mypy") == 1
+
+
+def test_a_symlink_loop_in_a_target_does_not_hang_the_fingerprint(tmp_path: Path) -> None:
+    import hashlib
+
+    from bgtyping.environment import fingerprint_tree
+
+    site = tmp_path / "site-packages"
+    (site / "pkg").mkdir(parents=True)
+    (site / "pkg" / "__init__.py").write_text("", encoding="utf-8")
+    (site / "loopa").symlink_to(".")
+    (site / "loopb").symlink_to(".")
+    assert fingerprint_tree(hashlib.sha256(), site, everything=False) == 1
+
+
+def test_only_the_real_stdlib_counts_by_listing(tmp_path: Path) -> None:
+    """A folder under the base prefix that is not the stdlib (an app installed there) counts by content."""
+    from bgtyping.environment import Interpreter, fingerprint_interpreter
+
+    base = tmp_path / "usr"
+    stdlib = base / "lib" / "python3.11"
+    app = base / "src" / "app" / "starlette"
+    app.mkdir(parents=True)
+    stdlib.mkdir(parents=True)
+    (app / "background.py").write_text("A = 1\n", encoding="utf-8")
+    interp = Interpreter(
+        given=base / "bin" / "python",
+        executable=base / "bin" / "python",
+        prefix=str(base),
+        base_prefix=str(base),
+        version="3.11.7",
+        path=(str(stdlib), str(base / "src" / "app")),
+        packages={},
+        stubs={},
+        stdlib=(str(stdlib),),
+    )
+    first = fingerprint_interpreter(interp)
+    (app / "background.py").write_text("A = 2\n", encoding="utf-8")
+    assert fingerprint_interpreter(interp) != first
+
+
+def test_a_symlinked_workdir_works(make_corpus: MakeCorpus, tmp_path: Path) -> None:
+    corpus = make_corpus({"check_good.py": GOOD})
+    (tmp_path / "real").mkdir()
+    (tmp_path / "link").symlink_to(tmp_path / "real")
+    assert main(["--corpus", str(corpus), "--checker=mypy", "--workdir", str(tmp_path / "link")]) == 0
+
+
+def test_a_target_that_prints_on_start_up_is_refused(
+    make_corpus: MakeCorpus, make_env: MakeEnv, capsys: pytest.CaptureFixture[str]
+) -> None:
+    python = make_env([])
+    lib = python.parent.parent / "lib" / f"python{sys.version_info.major}.{sys.version_info.minor}" / "site-packages"
+    (lib / "sitecustomize.py").write_text("print('hello from sitecustomize')\n", encoding="utf-8")
+    assert run(make_corpus({"check_good.py": GOOD}), "--checker=mypy", python=python) == 2
+    assert "it prints on start-up ('hello from sitecustomize')" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["-k", "not pyright"], "were not collected or were deselected"),
+        (["{corpus}/cases/check_good.py"], "were not collected or were deselected"),
+    ],
+    ids=["deselected", "part-of-the-corpus"],
+)
+def test_the_pytest_plugin_refuses_a_partial_corpus(
+    make_corpus: MakeCorpus, inline_python: Path, tmp_path: Path, args: list[str], message: str
+) -> None:
+    corpus = make_corpus({"check_good.py": GOOD, "check_other.py": GOOD.replace("good", "other")})
+    paths = [a.format(corpus=corpus) for a in args] if args[0].startswith("{") else [str(corpus), *args]
+    proc = subprocess.run(
+        [
+            sys.executable, "-m", "pytest", "-p", "bgtyping.plugin", *paths, f"--typing-corpus={corpus}",
+            f"--typing-target=inline={inline_python}", f"--typing-workdir={tmp_path / 'w'}", "-p", "no:cacheprovider",
+        ],
+        capture_output=True, text=True, cwd=ROOT, check=False,
+    )  # fmt: skip
+    assert proc.returncode != 0, proc.stdout
+    assert message in proc.stdout + proc.stderr
+
+
+def test_the_pytest_plugin_fails_when_nothing_was_judged(
+    make_corpus: MakeCorpus, inline_python: Path, tmp_path: Path
+) -> None:
+    corpus = make_corpus({"check_new-py312.py": GOOD})
+    proc = subprocess.run(
+        [
+            sys.executable, "-m", "pytest", "-p", "bgtyping.plugin", str(corpus), f"--typing-corpus={corpus}",
+            f"--typing-target=inline={inline_python}", "--typing-checker=mypy", f"--typing-workdir={tmp_path / 'w'}",
+            "-p", "no:cacheprovider",
+        ],
+        capture_output=True, text=True, cwd=ROOT, check=False,
+    )  # fmt: skip
+    assert proc.returncode == 1, proc.stdout
+    assert "nothing was judged" in proc.stdout
