@@ -67,9 +67,13 @@ def install(session: nox.Session, *packages: str, pinned: bool = True) -> None:
     session.install(*(CONSTRAINTS if pinned else ()), *packages)
 
 
+# zuban cannot read partial stub packages (zubanls/zuban#354): on `stubs` it would judge nothing, which the
+# plugin rightly fails. The `results` session still runs that combination and proves the limitation holds.
+TYPING_RUNS = [(c, t) for t in TARGETS for c in CHECKERS if (c, t) != ("zuban", "stubs")]
+
+
 @nox.session(tags=["ci"])
-@nox.parametrize("target", TARGETS)
-@nox.parametrize("checker", CHECKERS)
+@nox.parametrize(("checker", "target"), TYPING_RUNS)
 def typing(session: nox.Session, checker: str, target: str) -> None:
     """The .py corpus under one checker and one target, as pytest items."""
     install(session, "-e", ".", CHECKER_PACKAGES[checker])
