@@ -225,7 +225,8 @@ def _main(args: argparse.Namespace) -> int:
     if args.junitxml:
         atomic_write(args.junitxml, ci.junit(plan, outcomes))
     if args.github_annotations:
-        print("\n".join(ci.github_annotations(plan, outcomes, Path.cwd())))
+        for annotation in ci.github_annotations(plan, outcomes, Path.cwd()):
+            print(annotation)
     if summary := os.environ.get("GITHUB_STEP_SUMMARY"):
         ci.append_step_summary(Path(summary), plan, outcomes, summary_line(counts, len(broken), len(outcomes)))
     changed = False

@@ -10,6 +10,15 @@ from pathlib import Path
 from .model import EngineError
 
 
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
+
+
+_UMASK = _umask()
+
+
 def atomic_write(path: Path, text: str) -> None:
     """Write `text` to a temporary file beside `path`, flush it to disk, then `os.replace` it in."""
     atomic_write_bytes(path, text.encode("utf-8"))
@@ -19,6 +28,7 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600; a report is as readable as any file the user writes
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()

@@ -402,3 +402,12 @@ def test_the_pytest_plugin_fails_when_nothing_was_judged(
     )  # fmt: skip
     assert proc.returncode == 1, proc.stdout
     assert "nothing was judged" in proc.stdout
+
+
+def test_atomic_writes_keep_ordinary_permissions(tmp_path: Path) -> None:
+    old = os.umask(0o022)
+    try:
+        fsutil.atomic_write(tmp_path / "typing.xml", "<x/>")
+    finally:
+        os.umask(old)
+    assert (tmp_path / "typing.xml").stat().st_mode & 0o777 == 0o644
