@@ -79,6 +79,11 @@ class Digest(Protocol):
 _IMPORTABLE = frozenset({".py", ".pyi", ".pth", ".so", ".pyd", ".typed"})
 
 
+def _engine_itself(name: str) -> bool:
+    """The engine's own installed files: keyed by content elsewhere, and reinstalled by every nox session."""
+    return name == "bgtyping" or name.startswith(("bgtyping-", "_editable_impl_bgtyping", "__editable__.bgtyping"))
+
+
 def fingerprint_tree(digest: Digest, root: Path, *, everything: bool, exclude: Path | None = None) -> int:
     """Feed every file below `root` (or only importable ones) into `digest`; returns the file count."""
     digest.update(f"root\0{root}\n".encode())
@@ -106,6 +111,8 @@ def _walk(digest: Digest, folder: str, everything: bool, exclude: str | None, se
         digest.update(f"unreadable\0{folder}\n".encode())
         return 0
     for entry in entries:
+        if _engine_itself(entry.name):
+            continue
         try:
             if entry.is_dir(follow_symlinks=True):
                 if _walk_into(entry.name, everything) and entry.path != exclude:
