@@ -1,0 +1,132 @@
+"""Zero collateral: the whole .py corpus under mypy with and without bgtyping.mypy_plugin.
+
+    python -m bgtyping.collateral --target inline=PY --target stubs=PY [--python 3.11 ...]
+
+Both runs use the engine as it is (same staging, config, health checks). The plugin passes when,
+for every target and Python version:
+
+- every diagnostic without the plugin is reported with it too, and with it the only extra ones carry
+  the plugin's codes (`bg-task-generator`, `bg-task-unawaited`);
+- every extra diagnostic is on a line that claims the plugin's kinds, and every such line gets one;
+- every case that claims none of the plugin's kinds gets the same verdict both ways.
+
+It prints one line per target and Python version with the figures, and exits 1 on any difference.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import sys
+from collections.abc import Generator, Mapping
+from pathlib import Path
+
+from . import checkers
+from .checkers.base import PLUGIN_CODES
+from .checkers.mypy import Mypy
+from .corpus import load_corpus
+from .environment import default_workdir
+from .model import Case, Diagnostic, EngineError, RunKey
+from .runner import Plan, RunOutcome, parse_targets, run_plan
+
+CODES = frozenset[str]().union(*PLUGIN_CODES.values())
+PYTHONS = ("3.10", "3.11", "3.12", "3.13", "3.14")
+
+
+@contextlib.contextmanager
+def _mypy(plugin: bool) -> Generator[None]:
+    previous = checkers.CHECKERS["mypy"]
+    checkers.CHECKERS["mypy"] = Mypy(plugin=plugin)
+    try:
+        yield
+    finally:
+        checkers.CHECKERS["mypy"] = previous
+
+
+def _run(plan: Plan, plugin: bool) -> dict[RunKey, RunOutcome]:
+    with _mypy(plugin):
+        outcomes = run_plan(plan)
+    for key, outcome in outcomes.items():
+        if outcome.error is not None or outcome.result is None:
+            raise EngineError(f"{key} ({'with' if plugin else 'without'} the plugin) is broken: {outcome.error}")
+    return outcomes
+
+
+def _key(d: Diagnostic) -> tuple[str, int, int, str, str]:
+    return (d.path, d.line, d.column, d.code, d.message)
+
+
+def compare(
+    cases: tuple[Case, ...], with_plugin: Mapping[RunKey, RunOutcome], without: Mapping[RunKey, RunOutcome]
+) -> list[str]:
+    """One line per target and Python version, then one per difference (prefixed `DIFF`)."""
+    lines: list[str] = []
+    plugin_lines = {(str(c.path), n) for c in cases for n, spec in c.lines.items() if spec.kinds & set(PLUGIN_CODES)}
+    plugin_cases = {c.id for c in cases if any((str(c.path), n) in plugin_lines for n in c.lines)}
+    for key, on in with_plugin.items():
+        off = without[key]
+        assert on.result is not None
+        assert off.result is not None
+        got_on = {_key(d): d for d in on.result.diagnostics}
+        got_off = {_key(d): d for d in off.result.diagnostics}
+        diffs: list[str] = []
+        diffs += [f"lost without a trace: {d.render('mypy')}" for k, d in got_off.items() if k not in got_on]
+        added = [d for k, d in got_on.items() if k not in got_off]
+        diffs += [f"added, not the plugin's: {d.render('mypy')}" for d in added if d.code not in CODES]
+        flagged = {(d.path, d.line) for d in added if d.code in CODES}
+        diffs += [f"flagged a line that claims no plugin kind: {p}:{n}" for p, n in sorted(flagged - plugin_lines)]
+        judged = {str(c.path) for c in cases if c.applies_to(key.python_version)}
+        missed = {(p, n) for p, n in plugin_lines if p in judged} - flagged
+        diffs += [f"not flagged, though the line claims a plugin kind: {p}:{n}" for p, n in sorted(missed)]
+        changed = [
+            case
+            for case, verdict in on.verdicts.items()
+            if case not in plugin_cases and verdict.outcome != off.verdicts[case].outcome
+        ]
+        diffs += [
+            f"verdict changed: {c}: {off.verdicts[c].outcome.value} -> {on.verdicts[c].outcome.value}" for c in changed
+        ]
+        same = sum(1 for c in on.verdicts if c not in plugin_cases and c not in changed)
+        lines.append(
+            f"{key.target} py{key.python_version}: {len(flagged)} lines flagged by the plugin "
+            f"(of {len(plugin_lines & {(p, n) for p, n in plugin_lines if p in judged})} claimed), "
+            f"{same} other case verdicts identical, {len(changed)} changed, {len(diffs)} differences"
+        )
+        lines.extend(f"DIFF {key}: {d}" for d in diffs)
+    return lines
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bgtyping.collateral", description=__doc__.splitlines()[0])
+    parser.add_argument("--target", action="append", required=True, help="NAME=PYTHON, as for bgtyping")
+    parser.add_argument("--python", action="append", choices=PYTHONS, help="target Python version (default: all)")
+    parser.add_argument("--corpus", type=Path, default=Path(__file__).resolve().parent.parent / "typing_tests")
+    parser.add_argument("--select", help="a glob on paths below cases/")
+    parser.add_argument("--workdir", type=Path, default=None)
+    args = parser.parse_args(argv)
+    try:
+        corpus = load_corpus(args.corpus, args.select)
+        root = (args.workdir or default_workdir() / "collateral").absolute()
+        plans = {
+            plugin: Plan(
+                corpus=corpus,
+                checkers=("mypy",),
+                targets=parse_targets(args.target),
+                python_versions=tuple(args.python or PYTHONS),
+                workroot=root / ("plugin" if plugin else "no-plugin"),
+            )
+            for plugin in (True, False)
+        }
+        with_plugin, without = _run(plans[True], True), _run(plans[False], False)
+    except EngineError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    report = compare(corpus.cases, with_plugin, without)
+    print("\n".join(report))
+    diffs = sum(1 for line in report if line.startswith("DIFF"))
+    print(f"collateral: {diffs} differences" + ("" if diffs else "; the plugin changed nothing but its own lines"))
+    return 1 if diffs else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
