@@ -139,12 +139,12 @@ def _describe(expr: Expression) -> str:
 
 _MESSAGES: Final = {
     "generator": (
-        "{task} is a generator function: starlette calls it, gets a generator object and never iterates it,"
-        " so its body never runs; make the task a plain def or async def (no yield)"
+        "{task} is a generator function: starlette calls it and drops the generator without iterating it,"
+        " so its body never runs; make it a plain def or async def without yield"
     ),
     "unawaited": (
-        "{task} is a sync callable that returns an awaitable: starlette runs it in a thread and never awaits"
-        " the result, so that coroutine never runs; make the task an async def (or give it an async __call__)"
+        "{task} is a sync callable returning an awaitable: starlette runs it in a thread and drops the result"
+        " without awaiting it, so the coroutine never runs; make it an async def (or its __call__ async)"
     ),
 }
 _CODES: Final = {"generator": TASK_GENERATOR, "unawaited": TASK_UNAWAITED}
