@@ -16,14 +16,13 @@ It prints one line per target and Python version with the figures, and exits 1 o
 from __future__ import annotations
 
 import argparse
-import contextlib
 import sys
-from collections.abc import Generator, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 
 from . import checkers
 from .checkers.base import PLUGIN_CODES
-from .checkers.mypy import Mypy
+from .checkers.mypy import PLUGIN, Mypy
 from .corpus import load_corpus
 from .environment import default_workdir
 from .model import Case, Diagnostic, EngineError, RunKey
@@ -33,18 +32,8 @@ CODES = frozenset[str]().union(*PLUGIN_CODES.values())
 PYTHONS = ("3.10", "3.11", "3.12", "3.13", "3.14")
 
 
-@contextlib.contextmanager
-def _mypy(plugin: bool) -> Generator[None]:
-    previous = checkers.CHECKERS["mypy"]
-    checkers.CHECKERS["mypy"] = Mypy(plugin=plugin)
-    try:
-        yield
-    finally:
-        checkers.CHECKERS["mypy"] = previous
-
-
 def _run(plan: Plan, plugin: bool) -> dict[RunKey, RunOutcome]:
-    with _mypy(plugin):
+    with checkers.replaced(Mypy(PLUGIN if plugin else None)):
         outcomes = run_plan(plan)
     for key, outcome in outcomes.items():
         if outcome.error is not None or outcome.result is None:
@@ -97,7 +86,7 @@ def compare(
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bgtyping.collateral", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m bgtyping.collateral", description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--target", action="append", required=True, help="NAME=PYTHON, as for bgtyping")
     parser.add_argument("--python", action="append", choices=PYTHONS, help="target Python version (default: all)")
     parser.add_argument("--corpus", type=Path, default=Path(__file__).resolve().parent.parent / "typing_tests")

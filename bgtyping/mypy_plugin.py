@@ -56,8 +56,9 @@ def classify(typ: Type, expr: Expression | None = None) -> Problem | None:
     if isinstance(proper, CallableType):
         return _callable(proper, sync=isinstance(expr, LambdaExpr) or None)
     if isinstance(proper, Overloaded):
-        found = {_callable(item, sync=None) for item in proper.items}
-        return found.pop() if len(found) == 1 else None
+        # Only what every overload agrees on.
+        problems: list[Problem | None] = [_callable(item, sync=None) for item in proper.items]
+        return problems[0] if all(problem == problems[0] for problem in problems) else None
     if isinstance(proper, Instance):
         return _instance(proper)
     return None
@@ -150,21 +151,6 @@ _MESSAGES: Final = {
 _CODES: Final = {"generator": TASK_GENERATOR, "unawaited": TASK_UNAWAITED}
 
 
-def _check_task(
-    arg_types: list[list[Type]],
-    args: list[list[Expression]],
-    callee_arg_names: list[str | None],
-    report: Callable[[str, Expression, ErrorCode], None],
-) -> None:
-    index = callee_arg_names.index("func") if "func" in callee_arg_names else 0
-    if index >= len(arg_types) or not arg_types[index]:
-        return
-    expr = args[index][0]
-    problem = classify(arg_types[index][0], expr)
-    if problem is not None:
-        report(_MESSAGES[problem].format(task=_describe(expr)), expr, _CODES[problem])
-
-
 def _is_subclass(info: TypeInfo | None, bases: frozenset[str]) -> bool:
     return info is not None and any(base.fullname in bases for base in info.mro)
 
@@ -173,12 +159,12 @@ class BackgroundTaskPlugin(Plugin):
     def get_method_hook(self, fullname: str) -> Callable[[MethodContext], Type] | None:
         owner, _, name = fullname.rpartition(".")
         if name == "add_task" and _is_subclass(self._info(owner), _TASK_LISTS):
-            return _method_hook
+            return _hook
         return None
 
     def get_function_hook(self, fullname: str) -> Callable[[FunctionContext], Type] | None:
         if _is_subclass(self._info(fullname), frozenset({_TASK_CLASS})):
-            return _function_hook
+            return _hook
         return None
 
     def _info(self, fullname: str) -> TypeInfo | None:
@@ -188,13 +174,15 @@ class BackgroundTaskPlugin(Plugin):
         return node.node if node is not None and isinstance(node.node, TypeInfo) else None
 
 
-def _method_hook(ctx: MethodContext) -> Type:
-    _check_task(ctx.arg_types, ctx.args, ctx.callee_arg_names, lambda m, e, c: ctx.api.fail(m, e, code=c))
-    return ctx.default_return_type
-
-
-def _function_hook(ctx: FunctionContext) -> Type:
-    _check_task(ctx.arg_types, ctx.args, ctx.callee_arg_names, lambda m, e, c: ctx.api.fail(m, e, code=c))
+def _hook(ctx: FunctionContext | MethodContext) -> Type:
+    """Check the task (the `func` parameter, by position or keyword) and change nothing else."""
+    names = ctx.callee_arg_names
+    index = names.index("func") if "func" in names else 0
+    if index < len(ctx.arg_types) and ctx.arg_types[index]:
+        expr = ctx.args[index][0]
+        problem = classify(ctx.arg_types[index][0], expr)
+        if problem is not None:
+            ctx.api.fail(_MESSAGES[problem].format(task=_describe(expr)), expr, code=_CODES[problem])
     return ctx.default_return_type
 
 

@@ -352,7 +352,8 @@ def never_started(value: object) -> str | None:
         frame = value.ag_frame
         if value.ag_running or frame is None or frame.f_lasti > 0:  # created: -1 (3.10) or 0 (3.11+)
             return None
-        return f"it returned the async generator {value.__qualname__}() and starlette never iterated it: its body never ran"
+        name = value.__qualname__
+        return f"it returned the async generator {name}() and starlette never iterated it: its body never ran"
     if inspect.iscoroutine(value):
         if inspect.getcoroutinestate(value) != inspect.CORO_CREATED:
             return None

@@ -44,7 +44,8 @@ PLUGIN = Path(__file__).resolve().parent.parent / "mypy_plugin.py"
 
 
 class Mypy:
-    """`plugin=False` runs mypy without bgtyping.mypy_plugin (the collateral check compares both)."""
+    """`plugin=None` runs mypy without bgtyping.mypy_plugin (the collateral check compares both); the mutation
+    test passes a mutated copy of it."""
 
     name = "mypy"
     family = "mypy"
@@ -54,15 +55,15 @@ class Mypy:
     ok_exit_codes = frozenset({0, 1})
     unsupported: Mapping[str, Unsupported] = {}
 
-    def __init__(self, plugin: bool = True) -> None:
+    def __init__(self, plugin: Path | None = PLUGIN) -> None:
         self.plugin = plugin
 
     def inputs(self, env: Mapping[str, str]) -> tuple[Path, ...]:
-        return (PLUGIN,) if self.plugin else ()
+        return (self.plugin,) if self.plugin else ()
 
     def command(self, exe: str, spec: RunSpec) -> list[str]:
         # An explicit config: mypy then reads no mypy.ini, setup.cfg or pyproject.toml of the caller's.
-        plugins = f"plugins = {PLUGIN}\n" if self.plugin else ""
+        plugins = f"plugins = {self.plugin}\n" if self.plugin else ""
         config = write_config(spec, "mypy.ini", "[mypy]\n" + plugins)
         # mypy trusts size+mtime for installed modules, so an edit that restores both would be served from
         # its cache: one cache per state of the target environment, and only the current one is kept.
