@@ -11,6 +11,10 @@ for every target and Python version:
 - every case that claims none of the plugin's kinds gets the same verdict both ways.
 
 It prints one line per target and Python version with the figures, and exits 1 on any difference.
+
+`--ancient PY` also runs the plugin's cases (`neverrun/`) under mypy with the plugin against an
+interpreter whose starlette predates ParamSpec (0.17.1) and has no stubs: the engine refuses such an
+inline target (its fingerprint probe needs upstream's `P`), so this one run is judged directly.
 """
 
 from __future__ import annotations
@@ -21,11 +25,13 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from . import checkers
-from .checkers.base import PLUGIN_CODES
+from .checkers.base import PLUGIN_CODES, RunSpec, execute
 from .checkers.mypy import PLUGIN, Mypy
-from .corpus import load_corpus
-from .environment import default_workdir
-from .model import Case, Diagnostic, EngineError, RunKey
+from .corpus import Corpus, load_corpus
+from .environment import controlled_env, default_workdir
+from .judge import judge
+from .model import Diagnostic, EngineError, Outcome, RunKey
+from .procs import Processes
 from .runner import Plan, RunOutcome, parse_targets, run_plan
 
 CODES = frozenset[str]().union(*PLUGIN_CODES.values())
@@ -46,11 +52,13 @@ def _key(d: Diagnostic) -> tuple[str, int, int, str, str]:
 
 
 def compare(
-    cases: tuple[Case, ...], with_plugin: Mapping[RunKey, RunOutcome], without: Mapping[RunKey, RunOutcome]
+    corpus: Corpus, with_plugin: Mapping[RunKey, RunOutcome], without: Mapping[RunKey, RunOutcome]
 ) -> list[str]:
     """One line per target and Python version, then one per difference (prefixed `DIFF`)."""
     lines: list[str] = []
-    plugin_lines = {(str(c.path), n) for c in cases for n, spec in c.lines.items() if spec.kinds & set(PLUGIN_CODES)}
+    cases = corpus.cases
+    claims = {(str(c.path), n): spec for c in cases for n, spec in c.lines.items() if spec.kinds & set(PLUGIN_CODES)}
+    plugin_lines = set(claims)
     plugin_cases = {c.id for c in cases if any((str(c.path), n) in plugin_lines for n in c.lines)}
     for key, on in with_plugin.items():
         off = without[key]
@@ -65,7 +73,14 @@ def compare(
         flagged = {(d.path, d.line) for d in added if d.code in CODES}
         diffs += [f"flagged a line that claims no plugin kind: {p}:{n}" for p, n in sorted(flagged - plugin_lines)]
         judged = {str(c.path) for c in cases if c.applies_to(key.python_version)}
-        missed = {(p, n) for p, n in plugin_lines if p in judged} - flagged
+        # A documented limit (a divergence that says mypy reports nothing there) is not flagged, by design.
+        blind = {
+            line
+            for line, spec in claims.items()
+            if any("mypy" in corpus.divergences[d].reports and key.target in corpus.divergences[d].targets
+                   for d in spec.divergences)
+        }  # fmt: skip
+        missed = {(p, n) for p, n in plugin_lines - blind if p in judged} - flagged
         diffs += [f"not flagged, though the line claims a plugin kind: {p}:{n}" for p, n in sorted(missed)]
         changed = [
             case
@@ -78,10 +93,34 @@ def compare(
         same = sum(1 for c in on.verdicts if c not in plugin_cases and c not in changed)
         lines.append(
             f"{key.target} py{key.python_version}: {len(flagged)} lines flagged by the plugin "
-            f"(of {len(plugin_lines & {(p, n) for p, n in plugin_lines if p in judged})} claimed), "
+            f"(of {sum(1 for p, _ in plugin_lines if p in judged)} claimed, {len(blind)} of them documented limits), "
             f"{same} other case verdicts identical, {len(changed)} changed, {len(diffs)} differences"
         )
         lines.extend(f"DIFF {key}: {d}" for d in diffs)
+    return lines
+
+
+def ancient(python: Path, corpus_root: Path, workdir: Path) -> list[str]:
+    """The plugin's cases under mypy with the plugin, on a ParamSpec-less starlette without stubs."""
+    corpus = load_corpus(corpus_root, "neverrun/*")
+    lines: list[str] = []
+    for version in PYTHONS:
+        cases = [c for c in corpus.cases if c.applies_to(version)]
+        key = RunKey("mypy", "inline", version)
+        spec = RunSpec(
+            key=key,
+            files=tuple(c.path for c in cases),
+            python=python,
+            python_version=version,
+            workdir=workdir / f"mypy-py{version}",
+            root=corpus.root.parent,
+            env=controlled_env(workdir),
+        )
+        result = execute(Mypy(PLUGIN), spec, 600.0, Processes()).result
+        verdicts = [judge(c, checkers.get("mypy"), result, corpus.divergences, spec.root) for c in cases]
+        failed = [v for v in verdicts if v.outcome is Outcome.FAIL]
+        lines.append(f"ancient py{version}: {len(verdicts) - len(failed)} of {len(verdicts)} plugin cases hold")
+        lines.extend(f"DIFF {key}: {problem}" for v in failed for problem in v.problems)
     return lines
 
 
@@ -92,6 +131,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--corpus", type=Path, default=Path(__file__).resolve().parent.parent / "typing_tests")
     parser.add_argument("--select", help="a glob on paths below cases/")
     parser.add_argument("--workdir", type=Path, default=None)
+    parser.add_argument("--ancient", type=Path, default=None, help="python with starlette 0.17.1, no stubs")
     args = parser.parse_args(argv)
     try:
         corpus = load_corpus(args.corpus, args.select)
@@ -107,10 +147,12 @@ def main(argv: list[str] | None = None) -> int:
             for plugin in (True, False)
         }
         with_plugin, without = _run(plans[True], True), _run(plans[False], False)
+        report = compare(corpus, with_plugin, without)
+        if args.ancient is not None:
+            report += ancient(args.ancient.absolute(), args.corpus, root / "ancient")
     except EngineError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    report = compare(corpus.cases, with_plugin, without)
     print("\n".join(report))
     diffs = sum(1 for line in report if line.startswith("DIFF"))
     print(f"collateral: {diffs} differences" + ("" if diffs else "; the plugin changed nothing but its own lines"))
