@@ -176,8 +176,9 @@ class BackgroundTaskPlugin(Plugin):
 
 def _hook(ctx: FunctionContext | MethodContext) -> Type:
     """Check the task (the `func` parameter, by position or keyword) and change nothing else."""
+    # Every supported release, and the stubs, name it `func`; a subclass with another signature is left alone.
     names = ctx.callee_arg_names
-    index = names.index("func") if "func" in names else 0
+    index = names.index("func") if "func" in names else len(ctx.arg_types)
     if index < len(ctx.arg_types) and ctx.arg_types[index]:
         expr = ctx.args[index][0]
         problem = classify(ctx.arg_types[index][0], expr)
