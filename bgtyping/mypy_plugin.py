@@ -168,7 +168,8 @@ class BackgroundTaskPlugin(Plugin):
         return None
 
     def _info(self, fullname: str) -> TypeInfo | None:
-        if not fullname.startswith(("starlette.", "fastapi.")) and "." not in fullname:
+        """The class a hook's fullname names (a subclass of starlette's or fastapi's classes counts too)."""
+        if "." not in fullname:
             return None
         node = self.lookup_fully_qualified(fullname)
         return node.node if node is not None and isinstance(node.node, TypeInfo) else None
