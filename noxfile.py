@@ -167,6 +167,26 @@ def oldest(session: nox.Session) -> None:
 
 
 @nox.session(tags=["ci"])
+def collateral(session: nox.Session) -> None:
+    """bgtyping.mypy_plugin changes nothing but its own lines: the corpus under mypy with and without it.
+
+    Both targets, every Python version; then the plugin's cases on starlette 0.17.1 / fastapi 0.75.2 without stubs.
+    """
+    install(session, "-e", ".", "mypy")
+    targets = [f"--target={t}={checked_env(session, t)}" for t in TARGETS]
+    env = ROOT / ".nox" / "_checked-oldest-inline"
+    python = env / "bin" / "python"
+    if not python.exists():
+        session.run(*UV, "venv", "--quiet", "--python", sys.executable, str(env), external=True)
+    pins = [f"{name}=={version}" for name, version in RELEASES["oldest"].items()]
+    session.run(*UV, "pip", "install", "--quiet", "--python", str(python), *pins, external=True)
+    session.run(
+        "python", "-m", "bgtyping.collateral", *targets, f"--ancient={python}",
+        "--workdir=.typing-cache/collateral", *session.posargs,
+    )  # fmt: skip
+
+
+@nox.session(tags=["ci"])
 def build(session: nox.Session) -> None:
     """Build the wheels and sdists, install the wheels in a fresh venv, prove every checker resolves them."""
     install(session, "-e", ".", "pre-commit", *CHECKER_PACKAGES.values())

@@ -1,9 +1,11 @@
-"""Mutation testing of the stubs: every systematic change to a stub must make some case fail.
+"""Mutation testing of the stubs and of the mypy plugin: every systematic change must make some case fail.
 
 `python -m bgtyping.mutate --base PYTHON` takes an environment with starlette/fastapi but
 without our stubs, builds one environment whose stubs it rewrites mutant by mutant, and runs the
-corpus (mypy and pyright, batched) over each. A mutant is killed when any case fails or the run
-cannot be trusted. Survivors must be argued equivalent in `typing_tests/mutants.toml`.
+corpus (mypy and pyright, batched) over each. Then it rewrites bgtyping.mypy_plugin the same way
+(a hook removed, a judgement that always says "fine") and runs the corpus under mypy with each
+mutated copy, on the same environment as the inline target. A mutant is killed when any case fails
+or the run cannot be trusted. Survivors must be argued equivalent in `typing_tests/mutants.toml`.
 """
 
 from __future__ import annotations
@@ -18,10 +20,12 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import checkers
+from .checkers.mypy import PLUGIN, Mypy
 from .corpus import load_corpus
 from .envs import overlay_env, purelib
-from .model import Outcome, Target
-from .runner import Plan, run_plan
+from .model import Outcome, RunKey, Target
+from .runner import Plan, RunOutcome, run_plan
 
 ROOT = Path(__file__).resolve().parents[1]
 STUB_PACKAGES = sorted(ROOT.glob("stubs/*/*-stubs"))
@@ -60,6 +64,43 @@ def mutants() -> Iterator[Mutant]:
                 edit(mutated)
                 source = "import typing\n" + ast.unparse(mutated) + "\n"
                 yield Mutant(f"{prefix}:{ident}", stub, description, source)
+
+
+def plugin_mutants() -> Iterator[Mutant]:
+    """bgtyping.mypy_plugin with a hook removed, or a function that finds problems made to find none."""
+    tree = ast.parse(PLUGIN.read_text(encoding="utf-8"))
+    for index, node in enumerate(tree.body):
+        if isinstance(node, ast.ClassDef):
+            for mi, member in enumerate(node.body):
+                if isinstance(member, ast.FunctionDef) and member.name.startswith("get_"):
+                    m = f"{node.name}.{member.name}"
+                    yield _plugin_mutant(tree, f"{m}:remove", f"hook {m} removed", _cls(index, _remove_member(mi)))
+        elif isinstance(node, ast.FunctionDef) and node.returns is not None:
+            returns = ast.unparse(node.returns)
+            if returns == "Problem | None":
+                yield _plugin_mutant(
+                    tree, f"{node.name}:finds-nothing", f"{node.name} always returns None", _body(index, "None")
+                )
+            elif returns == "Type" and node.name.endswith("_hook"):
+                yield _plugin_mutant(
+                    tree, f"{node.name}:no-check", f"{node.name} only returns the default type",
+                    _body(index, "ctx.default_return_type"),
+                )  # fmt: skip
+
+
+def _plugin_mutant(tree: ast.Module, ident: str, description: str, edit: Edit) -> Mutant:
+    mutated = copy.deepcopy(tree)
+    edit(mutated)
+    return Mutant(f"plugin:{ident}", PLUGIN, description, ast.unparse(mutated) + "\n")
+
+
+def _body(index: int, value: str) -> Edit:
+    def edit(module: ast.Module) -> None:
+        node = module.body[index]
+        assert isinstance(node, ast.FunctionDef)
+        node.body = [ast.Return(_expr(value))]
+
+    return edit
 
 
 def _operators(tree: ast.Module) -> Iterator[tuple[str, str, Edit]]:
@@ -263,6 +304,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--base", type=Path, required=True, help="python of an env with starlette/fastapi, no stubs")
     parser.add_argument("--workdir", type=Path, default=Path(".typing-cache/mutants"))
     parser.add_argument("--checker", action="append", default=None)
+    parser.add_argument("--only", choices=("stubs", "plugin"), default=None, help="one kind of mutant")
     args = parser.parse_args(argv)
     equivalent = tomllib.loads(EQUIVALENT.read_text(encoding="utf-8")) if EQUIVALENT.is_file() else {}
     shutil.rmtree(args.workdir, ignore_errors=True)
@@ -275,13 +317,27 @@ def main(argv: list[str] | None = None) -> int:
         python_versions=("3.11",),
         workroot=(args.workdir / "runs").absolute(),
     )
-    all_mutants = list(mutants())
+    # The plugin's mutants: mypy alone, the unmutated stubs' environment as it is without them.
+    plugin_plan = Plan(
+        corpus=corpus,
+        checkers=("mypy",),
+        targets=(Target("inline", args.base.absolute()),),
+        python_versions=("3.11",),
+        workroot=(args.workdir / "plugin-runs").absolute(),
+    )
+    all_mutants = [
+        *(mutants() if args.only != "plugin" else ()),
+        *(plugin_mutants() if args.only != "stubs" else ()),
+    ]
     survivors: list[Mutant] = []
     for number, mutant in enumerate(all_mutants, 1):
-        installed = purelib / mutant.stub.parent.name / mutant.stub.name
-        installed.write_text(mutant.source, encoding="utf-8")
-        outcomes = run_plan(plan)
-        installed.write_text(mutant.stub.read_text(encoding="utf-8"), encoding="utf-8")
+        if mutant.stub == PLUGIN:
+            outcomes = run_plugin_mutant(plugin_plan, mutant, args.workdir.absolute())
+        else:
+            installed = purelib / mutant.stub.parent.name / mutant.stub.name
+            installed.write_text(mutant.source, encoding="utf-8")
+            outcomes = run_plan(plan)
+            installed.write_text(mutant.stub.read_text(encoding="utf-8"), encoding="utf-8")
         killers = sorted(
             {case for o in outcomes.values() for case, v in o.verdicts.items() if v.outcome is Outcome.FAIL}
             | {f"run {o.key}" for o in outcomes.values() if o.error}
@@ -292,7 +348,10 @@ def main(argv: list[str] | None = None) -> int:
             status = "SURVIVED" + (" (argued equivalent)" if mutant.id in equivalent else "")
         print(f"[{number}/{len(all_mutants)}] {mutant.id}: {mutant.description}: {status}", flush=True)
     unexplained = [m for m in survivors if m.id not in equivalent]
-    stale = sorted(set(equivalent) - {m.id for m in survivors})
+    # With --only, an argument for a mutant of the other kind was not put to the test.
+    existing = {m.id for m in (*mutants(), *plugin_mutants())}
+    tested = {m.id for m in all_mutants}
+    stale = sorted((set(equivalent) & tested) - {m.id for m in survivors} | (set(equivalent) - existing))
     killed = len(all_mutants) - len(survivors)
     print(f"\nmutation score: {killed}/{len(all_mutants)} killed ({100 * killed / len(all_mutants):.1f}%), "
           f"{len(survivors) - len(unexplained)} survivors argued equivalent in {EQUIVALENT.name}")  # fmt: skip
@@ -301,6 +360,15 @@ def main(argv: list[str] | None = None) -> int:
     for ident in stale:
         print(f"stale: {ident} is argued equivalent in {EQUIVALENT.name} but was killed (or no longer exists)")
     return 1 if unexplained or stale else 0
+
+
+def run_plugin_mutant(plan: Plan, mutant: Mutant, workdir: Path) -> dict[RunKey, RunOutcome]:
+    """The corpus under mypy with a mutated copy of the plugin in the plugin's place."""
+    copy_path = workdir / "plugin" / PLUGIN.name
+    copy_path.parent.mkdir(parents=True, exist_ok=True)
+    copy_path.write_text(mutant.source, encoding="utf-8")
+    with checkers.replaced(Mypy(copy_path)):
+        return run_plan(plan)
 
 
 if __name__ == "__main__":

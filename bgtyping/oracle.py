@@ -38,6 +38,8 @@ _UNPACK = (typing.Unpack, typing_extensions.Unpack)
 class _Recorder:
     tasks: list[background.BackgroundTask] = field(default_factory=list[background.BackgroundTask])
     ran: set[int] = field(default_factory=set[int])
+    # what each sync task returned, to show afterwards that starlette dropped a generator or an awaitable
+    returned: list[object] = field(default_factory=list[object])
 
 
 @contextlib.contextmanager
@@ -232,7 +234,9 @@ def _guard(task: background.BackgroundTask, recorder: _Recorder, checker: _CallC
             check_call(func, args, kwargs)
             recorder.ran.add(key)
             with checker.active():  # this runs in a worker thread, which the main thread's hook misses
-                return func(*args, **kwargs)
+                result = func(*args, **kwargs)
+            recorder.returned.append(result)
+            return result
 
         task.func = run_sync
 
@@ -305,16 +309,16 @@ def _run_step(
     created = [v for v in (*namespace.values(), value) if id(v) not in seen]
     for task in new_tasks:
         _guard(task, recorder, checker)
-        failure = _run(task, filename)
+        failure = _run(task, filename, recorder)
         if failure is not None:
             failures.append(failure)
         elif id(task) not in recorder.ran:
             failures.append(("a task it created never ran", set()))
     for container in (v for v in created if isinstance(v, background.BackgroundTasks) and v.tasks):
-        if (failure := _run(container, filename)) is not None:
+        if (failure := _run(container, filename, recorder)) is not None:
             failures.append(failure)
     for response in (v for v in created if isinstance(v, Response) and v.background is not None):
-        if (failure := _run(response.background, filename)) is not None:  # type: ignore[arg-type]
+        if (failure := _run(response.background, filename, recorder)) is not None:  # type: ignore[arg-type]
             failures.append(failure)
     failures.extend(checker.violations[violations:])
     if claimed:
@@ -326,11 +330,37 @@ def _lines(exc: BaseException, filename: str) -> set[int]:
     return {line for frame, line in traceback.walk_tb(exc.__traceback__) if frame.f_code.co_filename == filename}
 
 
-def _run(task: Callable[[], typing.Awaitable[None]], filename: str) -> Failure | None:
+def _run(task: Callable[[], typing.Awaitable[None]], filename: str, recorder: _Recorder) -> Failure | None:
+    start = len(recorder.returned)
     try:
         asyncio.run(_call(task))
     except Exception as exc:
         return f"running a task: {type(exc).__name__}: {exc}", _lines(exc, filename)
+    # Only now, with starlette done, is it proven that nothing will ever iterate or await what was dropped.
+    dropped = [text for value in recorder.returned[start:] if (text := never_started(value)) is not None]
+    return ("running a task: " + "; ".join(dropped), set()) if dropped else None
+
+
+def never_started(value: object) -> str | None:
+    """What a sync task returned that starlette dropped unstarted: a generator or an awaitable; closed here."""
+    if inspect.isgenerator(value):
+        if inspect.getgeneratorstate(value) != inspect.GEN_CREATED:
+            return None
+        value.close()
+        return f"it returned the generator {value.__qualname__}() and starlette never iterated it: its body never ran"
+    if inspect.isasyncgen(value):
+        frame = value.ag_frame
+        if value.ag_running or frame is None or frame.f_lasti > 0:  # created: -1 (3.10) or 0 (3.11+)
+            return None
+        name = value.__qualname__
+        return f"it returned the async generator {name}() and starlette never iterated it: its body never ran"
+    if inspect.iscoroutine(value):
+        if inspect.getcoroutinestate(value) != inspect.CORO_CREATED:
+            return None
+        value.close()
+        return f"it returned the coroutine {value.__qualname__}() and starlette never awaited it: it never ran"
+    if inspect.isawaitable(value):
+        return f"it returned the awaitable {value!r} and starlette never awaited it"
     return None
 
 

@@ -79,3 +79,38 @@ def test_calls_of_case_functions_are_type_checked(make_corpus: MakeCorpus) -> No
     assert problems(make_corpus, body) == []
     (problem,) = problems(make_corpus, body.replace("  # E: arg-type", ""))
     assert "TypeCheckError: schedule() got t" in problem
+
+
+NEVER_RUN = """from collections.abc import AsyncIterator, Iterator
+def rows() -> Iterator[int]:
+    yield 1
+async def events() -> AsyncIterator[int]:
+    yield 1
+async def mail() -> None: ...
+"""
+
+
+@pytest.mark.parametrize(
+    ("line", "says"),
+    [
+        ("tasks.add_task(rows)", "generator rows() and starlette never iterated it"),
+        ("tasks.add_task(events)", "async generator events() and starlette never iterated it"),
+        ("tasks.add_task(lambda: mail())", "coroutine mail() and starlette never awaited it"),
+    ],
+)
+def test_a_task_that_never_runs_fails_an_unclaimed_line(make_corpus: MakeCorpus, line: str, says: str) -> None:
+    found = problems(make_corpus, NEVER_RUN + line + "\n")
+    assert len(found) == 1, found
+    assert says in found[0]
+    assert "claimed to pass, but at run time" in found[0]
+
+
+def test_a_task_that_never_runs_satisfies_its_claims(make_corpus: MakeCorpus) -> None:
+    claims = "tasks.add_task(rows)  # E: task-generator\ntasks.add_task(lambda: mail())  # E: task-unawaited\n"
+    body = NEVER_RUN + claims
+    assert problems(make_corpus, body) == []
+
+
+def test_a_generator_the_task_iterates_itself_is_fine(make_corpus: MakeCorpus) -> None:
+    body = NEVER_RUN + "def drain() -> None:\n    list(rows())\ntasks.add_task(drain)\n"
+    assert problems(make_corpus, body) == []

@@ -107,3 +107,39 @@ def test_the_pre_commit_hook(world: tuple[Path, dict[str, str]]) -> None:
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "Passed" in proc.stdout
     assert untracked(repo, env) == []
+
+
+PLUGIN_APP = """from collections.abc import Iterator
+from fastapi import BackgroundTasks
+
+
+async def send(address: str) -> None: ...
+
+
+def rows() -> Iterator[int]:
+    yield 1
+
+
+BackgroundTasks().add_task(rows)
+BackgroundTasks().add_task(lambda: send("a"))
+BackgroundTasks().add_task(send, "a")
+"""
+
+
+def test_the_mypy_plugin_from_the_wheel(world: tuple[Path, dict[str, str]], tmp_path: Path) -> None:
+    """README: `plugins = bgtyping.mypy_plugin` in the project's mypy config, the engine installed beside mypy."""
+    repo, env = world
+    (repo / "jobs.py").write_text(PLUGIN_APP, encoding="utf-8")
+    (repo / "mypy.ini").write_text("[mypy]\nplugins = bgtyping.mypy_plugin\n", encoding="utf-8")
+    try:
+        proc = sh(f"mypy --cache-dir={tmp_path / 'cache'} jobs.py", repo, env)
+    finally:
+        (repo / "jobs.py").unlink()
+        (repo / "mypy.ini").unlink()
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    errors = [line for line in proc.stdout.splitlines() if ": error: " in line]
+    assert [(e.split(":")[1], e.rsplit("  ", 1)[-1]) for e in errors] == [
+        ("12", "[bg-task-generator]"),
+        ("13", "[bg-task-unawaited]"),
+    ], proc.stdout
+    assert untracked(repo, env) == []

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Generator
+
 from ..model import EngineError
 from .base import KINDS as KINDS
 from .base import TypeChecker as TypeChecker
@@ -20,6 +23,17 @@ def get(name: str) -> TypeChecker:
         return CHECKERS[name]
     except KeyError:
         raise EngineError(f"unknown checker {name!r}; known: {', '.join(CHECKERS)}") from None
+
+
+@contextlib.contextmanager
+def replaced(checker: TypeChecker) -> Generator[None]:
+    """Run `checker` under its name for a while (the plugin's collateral check and mutation test)."""
+    previous = CHECKERS[checker.name]
+    CHECKERS[checker.name] = checker
+    try:
+        yield
+    finally:
+        CHECKERS[checker.name] = previous
 
 
 def _check_tables() -> None:

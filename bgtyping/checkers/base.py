@@ -38,6 +38,16 @@ KINDS: Mapping[str, str] = {
     "attr": "an attribute that does not exist",
     "import-name": "a `from module import name` of a name the module does not have",
     "await": "an await of something that is not awaitable",
+    # Reported only by bgtyping.mypy_plugin; every other checker has no plugin interface, so their cases
+    # name a divergence that says they report nothing (their codes below are the plugin's own).
+    "task-generator": "a generator function as the task: starlette never iterates it, so its body never runs",
+    "task-unawaited": "a sync task that returns an awaitable: starlette never awaits it",
+}
+
+# The codes of bgtyping.mypy_plugin; checkers without it record what they say instead as a divergence.
+PLUGIN_CODES: Mapping[str, frozenset[str]] = {
+    "task-generator": frozenset({"bg-task-generator"}),
+    "task-unawaited": frozenset({"bg-task-unawaited"}),
 }
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import cast
 
 from ..model import Diagnostic, EngineError, Severity
-from .base import Parsed, RunSpec, Unsupported, write_config
+from .base import PLUGIN_CODES, Parsed, RunSpec, Unsupported, write_config
 
 _CALL = frozenset({"call-arg"})
 _SEVERITY: Mapping[str, Severity] = {"error": "error", "warning": "warning", "note": "note"}
@@ -34,10 +34,19 @@ CODES: Mapping[str, frozenset[str]] = {
     "attr": frozenset({"attr-defined"}),
     "import-name": frozenset({"attr-defined"}),
     "await": frozenset({"misc"}),
+    **PLUGIN_CODES,
 }
 
 
+# The engine's own plugin (README: "A mypy plugin for tasks that never run"), loaded by path so that a
+# mypy installed anywhere finds it; it imports nothing but mypy.
+PLUGIN = Path(__file__).resolve().parent.parent / "mypy_plugin.py"
+
+
 class Mypy:
+    """`plugin=None` runs mypy without bgtyping.mypy_plugin (the collateral check compares both); the mutation
+    test passes a mutated copy of it."""
+
     name = "mypy"
     family = "mypy"
     executable = "mypy"
@@ -46,12 +55,16 @@ class Mypy:
     ok_exit_codes = frozenset({0, 1})
     unsupported: Mapping[str, Unsupported] = {}
 
+    def __init__(self, plugin: Path | None = PLUGIN) -> None:
+        self.plugin = plugin
+
     def inputs(self, env: Mapping[str, str]) -> tuple[Path, ...]:
-        return ()
+        return (self.plugin,) if self.plugin else ()
 
     def command(self, exe: str, spec: RunSpec) -> list[str]:
         # An explicit config: mypy then reads no mypy.ini, setup.cfg or pyproject.toml of the caller's.
-        config = write_config(spec, "mypy.ini", "[mypy]\n")
+        plugins = f"plugins = {self.plugin}\n" if self.plugin else ""
+        config = write_config(spec, "mypy.ini", "[mypy]\n" + plugins)
         # mypy trusts size+mtime for installed modules, so an edit that restores both would be served from
         # its cache: one cache per state of the target environment, and only the current one is kept.
         cache = spec.workdir / f"cache-{spec.environment_tag}"

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import cast
 
 from ..model import Diagnostic, EngineError, Severity
-from .base import Parsed, RunSpec, Unsupported, write_config
+from .base import PLUGIN_CODES, Parsed, RunSpec, Unsupported, write_config
 
 _CALL = frozenset({"reportCallIssue"})
 
@@ -29,6 +29,7 @@ CODES: Mapping[str, frozenset[str]] = {
     "attr": frozenset({"reportAttributeAccessIssue"}),
     "import-name": frozenset({"reportAttributeAccessIssue"}),
     "await": frozenset({"reportGeneralTypeIssues"}),
+    **PLUGIN_CODES,
 }
 
 _SEVERITY: Mapping[str, Severity] = {"error": "error", "warning": "warning", "information": "note"}

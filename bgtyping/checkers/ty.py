@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import cast
 
 from ..model import Diagnostic, EngineError, Severity
-from .base import Parsed, RunSpec, Unsupported, write_config
+from .base import PLUGIN_CODES, Parsed, RunSpec, Unsupported, write_config
 
 CODES: Mapping[str, frozenset[str]] = {
     "arg-type": frozenset({"invalid-argument-type"}),
@@ -27,6 +27,7 @@ CODES: Mapping[str, frozenset[str]] = {
     "attr": frozenset({"missing-attribute"}),
     "import-name": frozenset({"missing-module-member"}),
     "await": frozenset({"invalid-await"}),
+    **PLUGIN_CODES,
 }
 
 # GitLab's scale; ty writes errors as "major" and warnings as "minor".
