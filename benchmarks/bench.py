@@ -144,7 +144,10 @@ def execute(side: Side, *, sample: bool = False) -> Run:
     side.before()
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         started = time.perf_counter()
-        proc = subprocess.Popen(side.argv, cwd=side.cwd, stdout=out, stderr=err, stdin=subprocess.DEVNULL)
+        # As from an activated environment: the interpreter's own bin first on PATH (pytest-mypy-plugins
+        # looks `mypy` up there).
+        env = dict(os.environ, PATH=os.pathsep.join([str(Path(side.argv[0]).parent), os.environ.get("PATH", "")]))
+        proc = subprocess.Popen(side.argv, cwd=side.cwd, env=env, stdout=out, stderr=err, stdin=subprocess.DEVNULL)
         sampler = Sampler(proc.pid) if sample else None
         if sampler is not None:
             sampler.start()
