@@ -22,7 +22,7 @@ import tempfile
 import textwrap
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,7 +31,7 @@ from bgtyping.checkers.base import RunSpec, find_executable, version_of
 from bgtyping.corpus import Corpus, load_corpus
 from bgtyping.environment import controlled_env
 from bgtyping.inputs import KeyInputs
-from bgtyping.model import RunResult, Target
+from bgtyping.model import Divergence, LineSpec, RunResult, Target
 from bgtyping.runner import Plan, health, preflight, probe_cases, stage
 from bgtyping.yamlcases import load_yaml_cases
 
@@ -400,6 +400,15 @@ def _strip_markers(source: str) -> str:
     return re.sub(r"  # (E|diverge): .*$", "", source, flags=re.M)
 
 
+def expected(spec: LineSpec, name: str, divergences: Mapping[str, Divergence]) -> list[str]:
+    """The codes a checker reports on a line (inline target): a known divergence's, else the claim's."""
+    for ident in spec.divergences:
+        divergence = divergences[ident]
+        if name in divergence.reports and "inline" in divergence.targets:
+            return sorted(divergence.reports[name])
+    return sorted(spec.explicit.get(name) or {c for k in spec.kinds for c in checkers.get(name).codes[k]})
+
+
 def as_pytest_typing(corpus: Corpus, cases: Sequence[Path], where: Path) -> Path:
     """The cases as one pytest-typing Markdown file: a section each, checker-specific error assertions."""
     sections: list[str] = []
@@ -411,9 +420,7 @@ def as_pytest_typing(corpus: Corpus, cases: Sequence[Path], where: Path) -> Path
             notes = [
                 f"# {name}-error: [{code}]"
                 for name in ("mypy", "pyright")
-                for code in sorted(
-                    spec.explicit.get(name) or {c for k in spec.kinds for c in checkers.get(name).codes[k]}
-                )
+                for code in expected(spec, name, corpus.divergences)
             ]
             lines[number - 1] += "  " + "  ".join(notes)
         sections.append(f"## {path.stem}\n\n```python\n" + "\n".join(lines) + "\n```\n")
@@ -427,9 +434,14 @@ def noteless(cases: Sequence[Path], python: Path) -> list[Path]:
     """The cases on which mypy, run as pytest-typing runs it, prints no note but reveal_type's."""
     with tempfile.TemporaryDirectory() as cache:
         argv = [str(python), "-m", "mypy", "--no-color-output", "--show-error-codes", "--no-error-summary"]
-        out = subprocess.run([*argv, f"--cache-dir={cache}", *map(str, cases)], capture_output=True, text=True).stdout
-    noted = {line.split(":")[0] for line in out.splitlines() if ": note: " in line and "Revealed type" not in line}
-    return [p for p in cases if str(p) not in noted]
+        command = [*argv, f"--cache-dir={cache}", *map(str, cases)]
+        out = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False).stdout
+    noted = {
+        (ROOT / line.split(":")[0]).resolve()
+        for line in out.splitlines()
+        if ": note: " in line and "Revealed type" not in line
+    }
+    return [p for p in cases if p.resolve() not in noted]
 
 
 def pytest_side(
