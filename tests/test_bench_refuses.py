@@ -1,0 +1,77 @@
+"""The benchmark harness reports no ratio against a side that failed: it exits non-zero instead.
+
+No real benchmark runs here: the P4 peer is a stand-in interpreter that answers like the real tools.
+"""
+
+from __future__ import annotations
+
+import stat
+from pathlib import Path
+
+import pytest
+
+from benchmarks import bench
+from bgtyping import yamlbatch
+from bgtyping.yamlcases import load_yaml_cases
+
+YAML = bench.ROOT / "typing_tests" / "yaml"
+
+
+def fake_python(tmp_path: Path, pytest_says: str, pytest_exit: int) -> Path:
+    """Answers `-m bgtyping.yamlbatch` with every case passed, and `-m pytest` as told."""
+    n = len(yamlbatch.variants(load_yaml_cases(YAML), YAML / "mypy.ini"))
+    script = tmp_path / "python"
+    script.write_text(
+        "#!/bin/sh\n"
+        f'if [ "$2" = bgtyping.yamlbatch ]; then echo "{n} passed, 0 failed in 0.01s"; exit 0; fi\n'
+        f'echo "{pytest_says}"; exit {pytest_exit}\n'
+    )
+    script.chmod(script.stat().st_mode | stat.S_IEXEC)
+    return script
+
+
+def run_p4(python: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+    code = bench.main(["--only=P4", "--runs=1", f"--yaml-python={python}"])
+    captured = capsys.readouterr()
+    return code, captured.out + captured.err
+
+
+@pytest.mark.parametrize(
+    ("says", "exit_code", "reason"),
+    [
+        ("5 failed, 24 passed in 9.00s", 1, "exit 1"),  # the peer's cases fail
+        ("24 passed in 9.00s", 0, "24 cases passed, expected"),  # fewer cases than given
+        ("ERROR: usage: pytest [options]", 4, "exit 4"),  # the peer cannot start (the old missing testing base)
+        ("Traceback (most recent call last):", 0, "no pytest summary"),  # crashed, yet exit 0
+    ],
+)
+def test_a_failing_peer_is_a_harness_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], says: str, exit_code: int, reason: str
+) -> None:
+    code, text = run_p4(fake_python(tmp_path, says, exit_code), capsys)
+    assert code == 1
+    assert "harness error: pytest-mypy-plugins YAML, cold" in text
+    assert reason in text
+    assert "| P4" not in text  # no figure was reported
+
+
+def test_a_passing_pair_is_reported(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    n = len(yamlbatch.variants(load_yaml_cases(YAML), YAML / "mypy.ini"))
+    code, text = run_p4(fake_python(tmp_path, f"{n} passed in 9.00s", 0), capsys)
+    assert code == 0, text
+    assert f"| P4 YAML | pytest-mypy-plugins, {n} YAML cases, cold |" in text
+
+
+def test_engine_summary_with_a_failure_is_refused() -> None:
+    run = bench.Run(1, "3 passed, 1 failed, 0 skipped, 0 unsupported; 0 of 1 runs broken\n", "", 1.0, 0.1, 0.2)
+    with pytest.raises(bench.HarnessError, match="1 failed"):
+        bench.engine_cells(run)
+    broken = bench.Run(0, "4 passed, 0 failed, 0 skipped, 0 unsupported; 1 of 2 runs broken\n", "", 1.0, 0.1, 0.2)
+    with pytest.raises(bench.HarnessError, match="1 runs broken"):
+        bench.engine_cells(broken)
+
+
+def test_pool_with_a_crashed_command_is_refused() -> None:
+    run = bench.Run(1, "5 of 6 commands ran: mypy exited 2\n", "", 1.0, 0.1, 0.2)
+    with pytest.raises(bench.HarnessError):
+        bench.pool_commands(run)
