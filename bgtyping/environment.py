@@ -145,6 +145,16 @@ def _walk_into(name: str, everything: bool) -> bool:
 
 
 def _stat_line(digest: Digest, path: str, info: os.stat_result) -> None:
+    if info.st_nlink > 1:
+        # A hard link (uv installs from its cache that way): linking the same file into another venv
+        # changes its ctime everywhere, so its content counts instead of its ctime.
+        try:
+            with open(path, "rb") as handle:
+                content = hashlib.file_digest(handle, "sha256").hexdigest()
+        except OSError:
+            content = "unreadable"
+        digest.update(f"{path}\0{info.st_size}\0{info.st_mtime_ns}\0{content}\0{info.st_ino}\n".encode())
+        return
     digest.update(f"{path}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_ctime_ns}\0{info.st_ino}\n".encode())
 
 

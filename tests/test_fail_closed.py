@@ -411,3 +411,29 @@ def test_atomic_writes_keep_ordinary_permissions(tmp_path: Path) -> None:
     finally:
         os.umask(old)
     assert (tmp_path / "typing.xml").stat().st_mode & 0o777 == 0o644
+
+
+def test_a_hard_linked_file_counts_by_content_not_by_ctime(tmp_path: Path) -> None:
+    """uv links one cached file into many venvs; a new link elsewhere must not miss, an edit must."""
+    import hashlib
+
+    from bgtyping.environment import fingerprint_tree
+
+    site = tmp_path / "site-packages"
+    site.mkdir()
+    module = site / "mod.py"
+    module.write_text("A = 1\n", encoding="utf-8")
+    os.link(module, tmp_path / "cache-copy.py")
+
+    def key() -> str:
+        digest = hashlib.sha256()
+        fingerprint_tree(digest, site, everything=False)
+        return digest.hexdigest()
+
+    first = key()
+    os.link(module, tmp_path / "another-venv.py")  # changes the ctime of every link
+    assert key() == first
+    before = module.stat()
+    module.write_text("A = 2\n", encoding="utf-8")
+    os.utime(module, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert key() != first
