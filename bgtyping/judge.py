@@ -34,10 +34,6 @@ class DiagnosticIndex:
         return [d for line in self.by_line(path).values() for d in line]
 
 
-def errors_by_line(result: RunResult, path: Path) -> dict[int, list[Diagnostic]]:
-    return DiagnosticIndex(result).by_line(path)
-
-
 def judge(
     case: Case,
     checker: TypeChecker,
