@@ -139,20 +139,26 @@ def _newer(min_python: tuple[int, int] | None) -> bool:
 
 
 def _claim(path: Path, source: str, min_python: tuple[int, int] | None) -> str:
-    # Syntax newer than this interpreter (a -py312 case under 3.11) is left to the checkers.
-    if not _newer(min_python):
+    doc: object = None
+    if _newer(min_python):
+        # Syntax newer than this interpreter (a -py312 case under 3.11) is left to the checkers; its first
+        # token is still read by this interpreter's tokenizer.
+        skip = (tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE, tokenize.ENCODING)
         try:
-            ast.parse(source, filename=str(path))
+            first = next(t for t in tokenize.generate_tokens(io.StringIO(source).readline) if t.type not in skip)
+            doc = ast.literal_eval(first.string) if first.type == tokenize.STRING else None
+        except (tokenize.TokenError, SyntaxError, ValueError, StopIteration, MemoryError, RecursionError):
+            doc = None
+    else:
+        try:
+            tree = ast.parse(source, filename=str(path))
         except SyntaxError as exc:
             raise EngineError(f"not valid Python: {exc.msg}", path=path, line=exc.lineno) from exc
         except (RecursionError, MemoryError, ValueError) as exc:
             raise EngineError(f"cannot be parsed: {type(exc).__name__}", path=path) from None
-    skip = (tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE, tokenize.ENCODING)
-    try:
-        first = next(t for t in tokenize.generate_tokens(io.StringIO(source).readline) if t.type not in skip)
-        doc = ast.literal_eval(first.string) if first.type == tokenize.STRING else None
-    except (tokenize.TokenError, SyntaxError, ValueError, StopIteration, MemoryError, RecursionError):
-        doc = None
+        opening = tree.body[0] if tree.body else None
+        if isinstance(opening, ast.Expr) and isinstance(opening.value, ast.Constant):
+            doc = opening.value.value
     if not isinstance(doc, str) or "\n" in doc.strip() or not doc.strip():
         raise EngineError("a case opens with a one-line docstring that states its claim", path=path, line=1)
     return doc.strip()
@@ -164,7 +170,7 @@ def _markers(
     """The claims per line, and the case's static-only justification if it has one."""
     specs: dict[int, LineSpec] = {}
     static_only: str | None = None
-    comments, code_lines = scan_comments(source) if newer else tokenize_comments(path, source)
+    comments, code_lines = scan_comments(source) if newer else find_comments(source)
     for line, text in comments:
         if _FORBIDDEN.search(text):
             raise EngineError(
@@ -201,21 +207,35 @@ def _markers(
     return specs, static_only
 
 
-def tokenize_comments(path: Path, source: str) -> tuple[list[tuple[int, str]], set[int]]:
-    code_lines: set[int] = set()
+# Strings (any prefix; triple-quoted ones span lines) and comments of a case in this interpreter's syntax,
+# which `ast.parse` has already accepted: a `#` is a comment exactly when no string holds it. One regex
+# search over the source, several times faster than `tokenize`; a test holds the two equal on the corpus.
+_STRING_OR_COMMENT = re.compile(
+    r"(?:[rRbBuUfF]{1,2})?"
+    r"(?:'''(?:\\.|[^\\])*?'''"
+    r'|"""(?:\\.|[^\\])*?"""'
+    r"|'(?:\\.|[^\\'\n])*'"
+    r'|"(?:\\.|[^\\"\n])*")'
+    r"|(?P<comment>#[^\r\n]*)",
+    re.DOTALL,
+)
+
+
+def find_comments(source: str) -> tuple[list[tuple[int, str]], set[int]]:
+    """The comments (line, text) of valid source in this interpreter's syntax, and which of their lines
+    also hold code (a comment after code ends that line; one alone on its line stands apart)."""
     comments: list[tuple[int, str]] = []
-    try:
-        for tok in tokenize.generate_tokens(io.StringIO(source).readline):
-            if tok.type == tokenize.COMMENT:
-                comments.append((tok.start[0], tok.string))
-            elif tok.type not in (tokenize.NL, tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT, tokenize.ENDMARKER):
-                code_lines.update(range(tok.start[0], tok.end[0] + 1))
-    except tokenize.TokenError as exc:
-        message, position = (cast(list[object], [*exc.args, None, None]))[:2]
-        line = cast(tuple[int, int], position)[0] if isinstance(position, tuple) else None
-        raise EngineError(f"not valid Python: {message}", path=path, line=line) from None
-    except SyntaxError as exc:
-        raise EngineError(f"not valid Python: {exc.msg}", path=path, line=exc.lineno) from None
+    code_lines: set[int] = set()
+    line, counted = 1, 0
+    for match in _STRING_OR_COMMENT.finditer(source):
+        if match.lastgroup != "comment":
+            continue
+        start = match.start()
+        line += source.count("\n", counted, start)
+        counted = start
+        comments.append((line, match.group()))
+        if source[source.rfind("\n", 0, start) + 1 : start].strip():
+            code_lines.add(line)
     return comments, code_lines
 
 

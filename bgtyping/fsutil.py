@@ -24,15 +24,17 @@ def atomic_write(path: Path, text: str) -> None:
     atomic_write_bytes(path, text.encode("utf-8"))
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
+def atomic_write_bytes(path: Path, data: bytes, *, durable: bool = True) -> None:
+    """`durable=False` skips the fsync, for a file every run compares and rewrites (a staged case)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600; a report is as readable as any file the user writes
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                handle.flush()
+                os.fsync(handle.fileno())
         os.replace(tmp, path)
     except OSError as exc:
         with contextlib.suppress(OSError):
@@ -45,7 +47,7 @@ def write_if_changed(path: Path, data: bytes) -> None:
 
     A changed file gets an mtime at least one whole second past the old one: mypy calls a file fresh
     when its size and `int(st_mtime)` match its cache, so a same-size edit within a second would not
-    be read again.
+    be read again. The file is compared on every run, so a write lost in a crash is redone: no fsync.
     """
     try:
         old = path.stat()
@@ -53,7 +55,7 @@ def write_if_changed(path: Path, data: bytes) -> None:
             return
     except OSError:
         old = None
-    atomic_write_bytes(path, data)
+    atomic_write_bytes(path, data, durable=False)
     if old is not None:
         later = max(path.stat().st_mtime_ns, (old.st_mtime_ns // 1_000_000_000 + 1) * 1_000_000_000)
         os.utime(path, ns=(later, later))

@@ -99,13 +99,17 @@ class KeyInputs:
 
         return self._once("installation", str(python), compute)
 
+    def staged_digest(self, path: str) -> str:
+        """Each staged file is hashed once per plan, however many runs read it."""
+        return self._once("file", path, lambda: hashlib.sha256(self.staged[path]).hexdigest())
+
     def key(self, checker: TypeChecker, exe: str, cmd: Sequence[str], spec: RunSpec) -> str:
         configs = {
             p.name: hashlib.sha256(p.read_bytes()).hexdigest()
             for p in sorted(spec.workdir.iterdir())
             if p.is_file() and p.name not in _SKIP_IN_WORKDIR and not p.name.startswith(".")
         }
-        files = {str(p): hashlib.sha256(self.staged[str(p)]).hexdigest() for p in spec.files}
+        files = {str(p): self.staged_digest(str(p)) for p in spec.files}
         material = {
             "engine": self.engine(),
             "checker": self.checker(checker, exe),

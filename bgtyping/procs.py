@@ -6,10 +6,12 @@ import contextlib
 import os
 import signal
 import subprocess
+import tempfile
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from .model import EngineError
 
@@ -34,40 +36,34 @@ class Processes:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._live: set[subprocess.Popen[str]] = set()
+        self._live: set[subprocess.Popen[bytes]] = set()
         self.cancelled = threading.Event()
 
     def run(self, cmd: Sequence[str], *, cwd: Path, env: Mapping[str, str], timeout: float) -> Finished:
-        with self._lock:
+        # Output goes to unnamed temporary files, read once at the end: no thread polls pipes while a
+        # checker writes megabytes of JSON and logs.
+        with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+            with self._lock:
+                if self.cancelled.is_set():
+                    raise Cancelled("interrupted")
+                proc = subprocess.Popen(
+                    list(cmd), cwd=cwd, env=dict(env), stdin=subprocess.DEVNULL, stdout=out, stderr=err,
+                    start_new_session=True,
+                )  # fmt: skip
+                self._live.add(proc)
+            try:
+                try:
+                    proc.wait(timeout=timeout)
+                except subprocess.TimeoutExpired:
+                    raise TimedOut from None
+            finally:
+                _kill_group(proc)  # a child the checker left behind (pyright's node) goes with it
+                proc.wait()
+                with self._lock:
+                    self._live.discard(proc)
             if self.cancelled.is_set():
                 raise Cancelled("interrupted")
-            proc = subprocess.Popen(
-                list(cmd),
-                cwd=cwd,
-                env=dict(env),
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                text=True,
-                encoding="utf-8",
-                errors="replace",  # a checker's odd bytes must not become a traceback here
-                start_new_session=True,
-            )
-            self._live.add(proc)
-        try:
-            try:
-                stdout, stderr = proc.communicate(timeout=timeout)
-            except subprocess.TimeoutExpired:
-                _kill_group(proc)
-                proc.communicate()
-                raise TimedOut from None
-        finally:
-            _kill_group(proc)  # a child the checker left behind (pyright's node) goes with it
-            with self._lock:
-                self._live.discard(proc)
-        if self.cancelled.is_set():
-            raise Cancelled("interrupted")
-        return Finished(proc.returncode, stdout, stderr)
+            return Finished(proc.returncode, _text(out), _text(err))
 
     def cancel(self) -> int:
         """Kill every running child; returns how many were running."""
@@ -79,6 +75,11 @@ class Processes:
         return len(live)
 
 
-def _kill_group(proc: subprocess.Popen[str]) -> None:
+def _text(handle: IO[bytes]) -> str:
+    handle.seek(0)
+    return handle.read().decode("utf-8", errors="replace")  # a checker's odd bytes must not become a traceback
+
+
+def _kill_group(proc: subprocess.Popen[bytes]) -> None:
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(proc.pid, signal.SIGKILL)

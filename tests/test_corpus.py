@@ -130,11 +130,60 @@ def test_pep701_fstring_in_a_newer_case_is_read_correctly(make_corpus: MakeCorpu
     assert case.lines[3].kinds == {"assignment"}
 
 
-def test_scanner_agrees_with_tokenize_on_the_whole_corpus() -> None:
-    """The fallback scanner for newer syntax finds the same comments and code lines as tokenize."""
-    from pathlib import Path
+def _tokenize_reference(source: str) -> tuple[list[tuple[int, str]], set[int]]:
+    """Comments and code lines as the standard library's tokenizer sees them: the oracle for both scanners."""
+    import io
+    import tokenize
 
-    from bgtyping.corpus import scan_comments, tokenize_comments
+    code_lines: set[int] = set()
+    comments: list[tuple[int, str]] = []
+    layout = (tokenize.NL, tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT, tokenize.ENDMARKER)
+    for tok in tokenize.generate_tokens(io.StringIO(source).readline):
+        if tok.type == tokenize.COMMENT:
+            comments.append((tok.start[0], tok.string))
+        elif tok.type not in layout:
+            code_lines.update(range(tok.start[0], tok.end[0] + 1))
+    return comments, code_lines
+
+
+def _comment_lines(found: tuple[list[tuple[int, str]], set[int]]) -> tuple[list[tuple[int, str]], set[int]]:
+    """What the loader asks of a scan: the comments, and which comment lines hold code."""
+    comments, code = found
+    return comments, code & {line for line, _ in comments}
+
+
+TRICKY = [
+    's = "# not a comment"  # a comment\n',
+    "s = '''\n# inside\n'''  # after\n",
+    's = """a \\""" # b"""  # c\n',
+    "s = r'\\'  # raw: the backslash still escapes the quote'\n",
+    "x = (1,\n  # only a comment, inside brackets\n  2)  # E: x\n",
+    "x = 1 + \\\n    2  # joined\n",
+    "s = rb'#' + Rb\"#\" + f'{1}#' + u'#'  # prefixes\n",
+    "if'a'in'ab':pass  # no spaces\n",
+    "s = 'a\\\nb'  # a backslash-newline inside a short string\n",
+    "x = 1\r\ny = 2  # CRLF\r\n",
+    "def f():\n    pass\n\n\n# trailing\n",
+    "s = '''\\'''' + '''x'''  # an escaped quote inside a triple-quoted string\n",
+    "x = 1#no space\n",
+    "é = 'ü'  # non-ASCII names\n",
+    "x = (\n    1  # inside brackets, after code\n)\n",
+    "s = '''\n  # inside a string\n'''  # E: x\n  # alone, indented\n",
+    "if'x'in'x'and'#'!='':pass  # E: y\n",
+]
+
+
+@pytest.mark.parametrize("source", TRICKY)
+def test_the_fast_scanner_agrees_with_tokenize_on_tricky_source(source: str) -> None:
+    from bgtyping.corpus import find_comments
+
+    compile(source, "<case>", "exec")  # the scanner is only given source that parses
+    assert _comment_lines(find_comments(source)) == _comment_lines(_tokenize_reference(source))
+
+
+def test_both_scanners_agree_with_tokenize_on_the_whole_corpus() -> None:
+    """The regex scanner (this interpreter's syntax) and the one for newer syntax match tokenize."""
+    from bgtyping.corpus import find_comments, scan_comments
 
     from .support import ROOT
 
@@ -142,7 +191,9 @@ def test_scanner_agrees_with_tokenize_on_the_whole_corpus() -> None:
     assert len(cases) > 100
     for path in cases:
         source = path.read_text(encoding="utf-8")
-        assert scan_comments(source) == tokenize_comments(Path(path), source), path
+        assert scan_comments(source) == _tokenize_reference(source), path
+        if "-py" not in path.name:
+            assert _comment_lines(find_comments(source)) == _comment_lines(_tokenize_reference(source)), path
 
 
 @pytest.mark.parametrize("name", ["check_x.pyi", "check_x.PY", "check_x.Py"])

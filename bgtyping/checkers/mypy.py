@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import cast
 
 from ..model import Diagnostic, EngineError, Severity
-from .base import PLUGIN_CODES, Parsed, RunSpec, Unsupported, write_config
+from .base import PLUGIN_CODES, Parsed, RunSpec, Unsupported, resolver, write_config
 
 _CALL = frozenset({"call-arg"})
 _SEVERITY: Mapping[str, Severity] = {"error": "error", "warning": "warning", "note": "note"}
@@ -97,6 +97,7 @@ class Mypy:
 def parse_json_lines(checker: str, stdout: str, root: Path) -> tuple[Diagnostic, ...]:
     """mypy's `-O json` prints one JSON object per line."""
     found: list[Diagnostic] = []
+    resolve = resolver(root)
     for number, raw in enumerate(stdout.splitlines(), 1):
         if not raw.strip():
             continue
@@ -104,7 +105,7 @@ def parse_json_lines(checker: str, stdout: str, root: Path) -> tuple[Diagnostic,
             item = cast(dict[str, object], json.loads(raw))
             found.append(
                 Diagnostic(
-                    path=str((root / str(item["file"])).resolve()),
+                    path=resolve(str(item["file"])),
                     line=int(cast(int, item["line"])),
                     column=int(cast(int, item["column"])) + 1,
                     severity=_SEVERITY[str(item["severity"])],
@@ -132,4 +133,4 @@ _VERSION = re.compile(r"^LOG:  Mypy Version: +(\S+)", re.M)
 def analysed_files(log: str, root: Path) -> frozenset[str]:
     """The source files mypy parsed or found fresh in its cache, as resolved paths."""
     found = {m["parsed"] or m["fresh"] or m["touched"] for m in _ANALYSED.finditer(log)}
-    return frozenset(str((root / path).resolve()) for path in found)
+    return frozenset(map(resolver(root), found))

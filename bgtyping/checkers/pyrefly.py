@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import cast
 
 from ..model import Diagnostic, EngineError, Severity
-from .base import PLUGIN_CODES, Parsed, RunSpec, Unsupported, write_config
+from .base import PLUGIN_CODES, Parsed, RunSpec, Unsupported, resolver, write_config
 
 CODES: Mapping[str, frozenset[str]] = {
     "arg-type": frozenset({"bad-argument-type"}),
@@ -63,9 +63,10 @@ class Pyrefly:
     def parse(self, stdout: str, stderr: str, spec: RunSpec) -> Parsed:
         try:
             data = cast(dict[str, list[dict[str, object]]], json.loads(stdout))
+            resolve = resolver(spec.workdir)
             found = tuple(
                 Diagnostic(
-                    path=str((spec.workdir / str(raw["path"])).resolve()),
+                    path=resolve(str(raw["path"])),
                     line=int(cast(int, raw["line"])),
                     column=int(cast(int, raw["column"])),
                     severity=_SEVERITY[str(raw["severity"])],

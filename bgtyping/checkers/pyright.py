@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import cast
 
 from ..model import Diagnostic, EngineError, Severity
-from .base import PLUGIN_CODES, Parsed, RunSpec, Unsupported, write_config
+from .base import PLUGIN_CODES, Parsed, RunSpec, Unsupported, resolver, write_config
 
 _CALL = frozenset({"reportCallIssue"})
 
@@ -77,11 +77,12 @@ def parse_outputjson(checker: str, stdout: str) -> Parsed:
         data = cast(dict[str, object], json.loads(stdout))
         summary = cast(dict[str, object], data["summary"])
         found: list[Diagnostic] = []
+        resolve = resolver(Path("/"))
         for raw in cast(list[dict[str, object]], data["generalDiagnostics"]):
             start = cast(dict[str, dict[str, int]], raw["range"])["start"]
             found.append(
                 Diagnostic(
-                    path=str(Path(str(raw["file"])).resolve()),
+                    path=resolve(str(raw["file"])),
                     line=int(start["line"]) + 1,
                     column=int(start["character"]) + 1,
                     severity=_SEVERITY[str(raw["severity"])],

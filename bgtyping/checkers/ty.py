@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import cast
 
 from ..model import Diagnostic, EngineError, Severity
-from .base import PLUGIN_CODES, Parsed, RunSpec, Unsupported, write_config
+from .base import PLUGIN_CODES, Parsed, RunSpec, Unsupported, resolver, write_config
 
 CODES: Mapping[str, frozenset[str]] = {
     "arg-type": frozenset({"invalid-argument-type"}),
@@ -71,13 +71,14 @@ class Ty:
     def parse(self, stdout: str, stderr: str, spec: RunSpec) -> Parsed:
         try:
             found: list[Diagnostic] = []
+            resolve = resolver(spec.workdir)
             for raw in cast(list[dict[str, object]], json.loads(stdout)):
                 location = cast(dict[str, object], raw["location"])
                 begin = cast(dict[str, dict[str, int]], location["positions"])["begin"]
                 code = str(raw["check_name"])
                 found.append(
                     Diagnostic(
-                        path=str((spec.workdir / str(location["path"])).resolve()),
+                        path=resolve(str(location["path"])),
                         line=int(begin["line"]),
                         column=int(begin["column"]),
                         severity=_SEVERITY[str(raw["severity"])],

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from ..model import Diagnostic, EngineError, Severity
-from .base import Parsed, RunSpec, Unsupported, write_config
+from .base import Parsed, RunSpec, Unsupported, resolver, write_config
 from .mypy import CODES as MYPY_CODES
 
 _LINE = re.compile(
@@ -62,11 +62,12 @@ class Zuban:
     def parse(self, stdout: str, stderr: str, spec: RunSpec) -> Parsed:
         found: list[Diagnostic] = []
         analyzed: int | None = None
+        resolve = resolver(spec.workdir)
         for number, raw in enumerate(stdout.splitlines(), 1):
             if match := _LINE.match(raw):
                 found.append(
                     Diagnostic(
-                        path=str((spec.workdir / match["path"]).resolve()),
+                        path=resolve(match["path"]),
                         line=int(match["line"]),
                         column=int(match["col"]),
                         severity=_SEVERITY[match["sev"]],
