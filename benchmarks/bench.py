@@ -172,6 +172,8 @@ def execute(side: Side, *, sample: bool = False) -> Run:
             sampler.peaks() if sampler is not None else {},
         )
     check(side, run)
+    # Progress on stderr: a full bench takes most of an hour; the tables go to stdout.
+    print(f"  {side.label}: {wall:.2f} s{' (memory sampled)' if sample else ''}", file=sys.stderr, flush=True)
     return run
 
 

@@ -48,7 +48,10 @@ def judge(
     actual = (index or DiagnosticIndex(result)).by_line(case.path)
     problems: list[str] = []
     used: list[str] = []
-    rel = _rel(case.path, root)
+
+    def at(line: int) -> str:  # only for a problem: most cases have none, and the path costs
+        return f"{_rel(case.path, root)}:{line} - {checker.name}"
+
     for line in sorted(set(actual) | set(case.lines)):
         spec = case.lines.get(line, LineSpec())
         truth = expected_codes(spec, checker)
@@ -60,7 +63,7 @@ def judge(
         idle = [d.id for d in known if d.reports[checker.name] == truth]
         if idle:
             problems.append(
-                f"{rel}:{line} - {checker.name}: divergence [{', '.join(idle)}] changes nothing on this line: "
+                f"{at(line)}: divergence [{', '.join(idle)}] changes nothing on this line: "
                 f"its reports for {checker.name} equal what the line claims ({_codes(truth)}); it is stale"
             )
             continue
@@ -73,18 +76,18 @@ def judge(
         if known and got == truth:
             ids = ", ".join(d.id for d in known)
             problems.append(
-                f"{rel}:{line} - {checker.name}: now reports the truth ({_codes(truth)}); the recorded "
+                f"{at(line)}: now reports the truth ({_codes(truth)}); the recorded "
                 f"known divergence [{ids}] no longer reproduces with this {checker.name} version"
             )
             continue
         want = f"expected {_codes(expected)}" + (f" (known divergence {[d.id for d in known]})" if known else "")
         if not diags:
-            problems.append(f"{rel}:{line} - {checker.name}: {want}, got no error")
+            problems.append(f"{at(line)}: {want}, got no error")
             continue
         for diag in diags:
             note = "unexpected" if diag.code not in expected else "expected"
             problems.append(f"{diag.render(checker.name, root)}  [{note}; {want}]")
-        problems.extend(f"{rel}:{line} - {checker.name}: missing expected {code}" for code in sorted(expected - got))
+        problems.extend(f"{at(line)}: missing expected {code}" for code in sorted(expected - got))
     all_diags = tuple(d for line in sorted(actual) for d in actual[line])
     if problems:
         return Verdict(case.id, key, Outcome.FAIL, tuple(problems), tuple(used), all_diags)

@@ -277,7 +277,7 @@ def run_one(
     cases = [c for c in plan.corpus.cases if c.applies_to(key.python_version)]
     probes = probe_cases(key.target)
     origin = staged.origin(cases, probes, key.target)
-    files = tuple(Path(p) for p in origin)
+    files = (*(staged.cases[c.id] for c in cases), *(staged.probes[key.target][p.id] for p in probes))
     # Caches are per environment: two environments under one target name never share a mypy cache.
     workdir = plan.workroot / f"{key.target}-{interp.identity}" / f"{key.checker}-py{key.python_version}"
     root = plan.corpus.root.parent

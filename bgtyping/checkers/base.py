@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import functools
+import os
 import shutil
 import subprocess
 import sys
 import sysconfig
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -158,18 +159,22 @@ def find_executable(name: str) -> str:
     return found
 
 
-def resolver(root: Path) -> Callable[[str], str]:
+def resolver(root: Path, staged: Collection[str] = ()) -> Callable[[str], str]:
     """Resolve a path a checker printed (relative to `root`) once per run, not once per diagnostic.
 
-    A run prints the same few thousand paths many times over, and each `resolve()` is a stat per
-    component; memoising is per run so a later run still sees a changed symlink.
+    A run prints the same few thousand paths many times over, and each `resolve()` is a stat per path
+    component. A path that names a staged file once `..` is folded is taken as it stands: the staged
+    files and the run folders `..` climbs out of are the engine's own, created by it below a resolved
+    workdir, so no symlink can intervene. Anything else is resolved. Memoised per run.
     """
     seen: dict[str, str] = {}
 
     def resolve(path: str) -> str:
         found = seen.get(path)
         if found is None:
-            found = seen[path] = str((root / path).resolve())
+            joined = os.path.join(root, path)
+            folded = os.path.normpath(joined)
+            found = seen[path] = folded if folded in staged else str(Path(joined).resolve())
         return found
 
     return resolve

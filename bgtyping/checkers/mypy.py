@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from pathlib import Path
 from typing import cast
 
@@ -88,16 +88,16 @@ class Mypy:
     def parse(self, stdout: str, stderr: str, spec: RunSpec) -> Parsed:
         version = _VERSION.search(stderr)
         return Parsed(
-            parse_json_lines(self.name, stdout, spec.workdir),
-            analysed_files(stderr, spec.workdir),
+            parse_json_lines(self.name, stdout, spec.workdir, spec.origin),
+            analysed_files(stderr, spec.workdir, spec.origin),
             f"mypy {version.group(1)}" if version else None,
         )
 
 
-def parse_json_lines(checker: str, stdout: str, root: Path) -> tuple[Diagnostic, ...]:
+def parse_json_lines(checker: str, stdout: str, root: Path, staged: Collection[str] = ()) -> tuple[Diagnostic, ...]:
     """mypy's `-O json` prints one JSON object per line."""
     found: list[Diagnostic] = []
-    resolve = resolver(root)
+    resolve = resolver(root, staged)
     for number, raw in enumerate(stdout.splitlines(), 1):
         if not raw.strip():
             continue
@@ -130,7 +130,7 @@ _ANALYSED = re.compile(
 _VERSION = re.compile(r"^LOG:  Mypy Version: +(\S+)", re.M)
 
 
-def analysed_files(log: str, root: Path) -> frozenset[str]:
+def analysed_files(log: str, root: Path, staged: Collection[str] = ()) -> frozenset[str]:
     """The source files mypy parsed or found fresh in its cache, as resolved paths."""
     found = {m["parsed"] or m["fresh"] or m["touched"] for m in _ANALYSED.finditer(log)}
-    return frozenset(map(resolver(root), found))
+    return frozenset(map(resolver(root, staged), found))

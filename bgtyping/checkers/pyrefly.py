@@ -63,7 +63,7 @@ class Pyrefly:
     def parse(self, stdout: str, stderr: str, spec: RunSpec) -> Parsed:
         try:
             data = cast(dict[str, list[dict[str, object]]], json.loads(stdout))
-            resolve = resolver(spec.workdir)
+            resolve = resolver(spec.workdir, spec.origin)
             found = tuple(
                 Diagnostic(
                     path=resolve(str(raw["path"])),

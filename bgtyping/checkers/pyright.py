@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from pathlib import Path
 from typing import cast
 
@@ -68,16 +68,16 @@ class Pyright:
         ]  # fmt: skip
 
     def parse(self, stdout: str, stderr: str, spec: RunSpec) -> Parsed:
-        return parse_outputjson(self.name, stdout)
+        return parse_outputjson(self.name, stdout, spec.origin)
 
 
-def parse_outputjson(checker: str, stdout: str) -> Parsed:
+def parse_outputjson(checker: str, stdout: str, staged: Collection[str] = ()) -> Parsed:
     """Shared by pyright and basedpyright, whose JSON is the same."""
     try:
         data = cast(dict[str, object], json.loads(stdout))
         summary = cast(dict[str, object], data["summary"])
         found: list[Diagnostic] = []
-        resolve = resolver(Path("/"))
+        resolve = resolver(Path("/"), staged)
         for raw in cast(list[dict[str, object]], data["generalDiagnostics"]):
             start = cast(dict[str, dict[str, int]], raw["range"])["start"]
             found.append(

@@ -71,7 +71,7 @@ class Ty:
     def parse(self, stdout: str, stderr: str, spec: RunSpec) -> Parsed:
         try:
             found: list[Diagnostic] = []
-            resolve = resolver(spec.workdir)
+            resolve = resolver(spec.workdir, spec.origin)
             for raw in cast(list[dict[str, object]], json.loads(stdout)):
                 location = cast(dict[str, object], raw["location"])
                 begin = cast(dict[str, dict[str, int]], location["positions"])["begin"]

@@ -62,7 +62,7 @@ class Zuban:
     def parse(self, stdout: str, stderr: str, spec: RunSpec) -> Parsed:
         found: list[Diagnostic] = []
         analyzed: int | None = None
-        resolve = resolver(spec.workdir)
+        resolve = resolver(spec.workdir, spec.origin)
         for number, raw in enumerate(stdout.splitlines(), 1):
             if match := _LINE.match(raw):
                 found.append(
