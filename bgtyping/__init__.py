@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.metadata
 import re
 from pathlib import Path
 
@@ -21,6 +20,8 @@ CHECKER_DISTRIBUTIONS = ("mypy", "pyright", "basedpyright", "pyrefly", "ty", "zu
 
 
 def version() -> str:
+    import importlib.metadata  # here, not at the top: it costs a tenth of the engine's start-up
+
     try:
         return importlib.metadata.version("bgtyping")
     except importlib.metadata.PackageNotFoundError:

@@ -119,6 +119,11 @@ class TypeChecker(Protocol):
     def ok_exit_codes(self) -> frozenset[int]: ...
 
     @property
+    def keeps_cache(self) -> bool:
+        """Whether it keeps a cache between runs that trusts file stats; its cache is then per target state."""
+        ...
+
+    @property
     def unsupported(self) -> Mapping[str, Unsupported]:
         """Targets this checker cannot handle, with the reason; the engine proves each still fails."""
         ...

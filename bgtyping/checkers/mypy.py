@@ -53,6 +53,7 @@ class Mypy:
     codes = CODES
     import_codes = frozenset({"import-not-found", "import-untyped", "import"})
     ok_exit_codes = frozenset({0, 1})
+    keeps_cache = True
     unsupported: Mapping[str, Unsupported] = {}
 
     def __init__(self, plugin: Path | None = PLUGIN) -> None:

@@ -41,6 +41,7 @@ class Pyrefly:
     codes = CODES
     import_codes = frozenset({"missing-import", "import-error", "missing-source"})
     ok_exit_codes = frozenset({0, 1})
+    keeps_cache = False
     unsupported: Mapping[str, Unsupported] = {}
 
     def inputs(self, env: Mapping[str, str]) -> tuple[Path, ...]:

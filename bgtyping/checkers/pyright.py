@@ -42,6 +42,7 @@ class Pyright:
     codes = CODES
     import_codes = frozenset({"reportMissingImports", "reportMissingModuleSource"})
     ok_exit_codes = frozenset({0, 1})
+    keeps_cache = False
     unsupported: Mapping[str, Unsupported] = {}
 
     def inputs(self, env: Mapping[str, str]) -> tuple[Path, ...]:

@@ -48,6 +48,7 @@ class Ty:
     codes = CODES
     import_codes = frozenset({"unresolved-import", "import-not-found"})
     ok_exit_codes = frozenset({0, 1})
+    keeps_cache = False
     unsupported: Mapping[str, Unsupported] = {}
 
     def inputs(self, env: Mapping[str, str]) -> tuple[Path, ...]:

@@ -33,6 +33,7 @@ class Zuban:
     codes = CODES
     import_codes = frozenset({"import-not-found", "import-untyped", "import"})
     ok_exit_codes = frozenset({0, 1})
+    keeps_cache = False
     unsupported: Mapping[str, Unsupported] = {
         "stubs": Unsupported(
             reason="zuban does not honour partial stub packages: with our stubs installed, "
