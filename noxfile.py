@@ -11,10 +11,14 @@ from pathlib import Path
 import nox
 
 ROOT = Path(__file__).parent
+sys.path.insert(0, str(ROOT))  # the engine's vocabulary (bgtyping/model.py, standard library only)
+from bgtyping.model import CHECKER_NAMES, MATRIX_TARGETS, PYTHON_VERSIONS, RUNTIME_PACKAGES  # noqa: E402
+
 CONSTRAINTS = ("-c", str(ROOT / "requirements" / "constraints.txt"))
 STUBS = sorted(p for p in (ROOT / "stubs").iterdir() if (p / "pyproject.toml").is_file())
 STUB_DISTS = [tomllib.loads((p / "pyproject.toml").read_text())["project"]["name"] for p in STUBS]
-RUNTIME = ("starlette", "fastapi")
+RUNTIME = RUNTIME_PACKAGES
+# What to install for each checker: the PyPI name, with pyright's Node.js extra.
 CHECKER_PACKAGES = {
     "mypy": "mypy",
     "pyright": "pyright[nodejs]",
@@ -23,9 +27,10 @@ CHECKER_PACKAGES = {
     "ty": "ty",
     "zuban": "zuban",
 }
-CHECKERS = tuple(CHECKER_PACKAGES)
-TARGETS = ("stubs", "inline")
-PYTHONS = ("3.10", "3.11", "3.12", "3.13", "3.14")
+assert tuple(CHECKER_PACKAGES) == CHECKER_NAMES, "a checker in bgtyping.model needs its package here"
+CHECKERS = CHECKER_NAMES
+TARGETS = MATRIX_TARGETS
+PYTHONS = PYTHON_VERSIONS
 ALL = [*(f"--checker={c}" for c in CHECKERS), *(f"--python={v}" for v in PYTHONS)]
 UV = (sys.executable, "-m", "uv")  # nox's own uv, whether or not it is on PATH
 
@@ -94,7 +99,7 @@ def matrix(session: nox.Session) -> None:
     install(session, "-e", ".", *CHECKER_PACKAGES.values())
     targets = [f"--target={t}={checked_env(session, t)}" for t in TARGETS]
     session.run("python", "-m", "bgtyping", *targets, *ALL, "--matrix", "--results=results", *session.posargs)
-    session.run("python", "-m", "bgtyping.report")
+    session.run("python", "-m", "bgtyping.output.report")
 
 
 @nox.session(tags=["ci"])
@@ -103,14 +108,14 @@ def results(session: nox.Session) -> None:
     install(session, "-e", ".", *CHECKER_PACKAGES.values())
     targets = [f"--target={t}={checked_env(session, t)}" for t in TARGETS]
     session.run("python", "-m", "bgtyping", *targets, *ALL, "--compare=results")
-    session.run("python", "-m", "bgtyping.report", "--check")
+    session.run("python", "-m", "bgtyping.output.report", "--check")
 
 
 @nox.session
 def report(session: nox.Session) -> None:
     """Render RESULTS.md and results/index.html from the committed results files."""
     install(session, "-e", ".")
-    session.run("python", "-m", "bgtyping.report")
+    session.run("python", "-m", "bgtyping.output.report")
 
 
 @nox.session(tags=["ci"])
@@ -181,7 +186,7 @@ def collateral(session: nox.Session) -> None:
     pins = [f"{name}=={version}" for name, version in RELEASES["oldest"].items()]
     session.run(*UV, "pip", "install", "--quiet", "--python", str(python), *pins, external=True)
     session.run(
-        "python", "-m", "bgtyping.collateral", *targets, f"--ancient={python}",
+        "python", "-m", "devtools.collateral", *targets, f"--ancient={python}",
         "--workdir=.typing-cache/collateral", *session.posargs,
     )  # fmt: skip
 
@@ -232,7 +237,7 @@ def mutants(session: nox.Session) -> None:
     """Mutation testing of the stubs: each mutant runs the corpus (mypy, pyright); survivors must be argued."""
     install(session, "-e", ".", "mypy", "pyright[nodejs]")
     base = checked_env(session, "inline")
-    session.run("python", "-m", "bgtyping.mutate", f"--base={base}", *session.posargs)
+    session.run("python", "-m", "devtools.mutate", f"--base={base}", *session.posargs)
 
 
 @nox.session(tags=["ci"])

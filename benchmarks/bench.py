@@ -27,13 +27,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bgtyping import checkers, yamlbatch
-from bgtyping.checkers.base import PLUGIN_CODES, RunSpec, find_executable, version_of
-from bgtyping.corpus import Corpus, load_corpus
-from bgtyping.environment import controlled_env
-from bgtyping.inputs import KeyInputs
-from bgtyping.model import Case, Divergence, LineSpec, RunResult, Target
-from bgtyping.runner import Plan, health, preflight, probe_cases, stage
-from bgtyping.yamlcases import load_yaml_cases
+from bgtyping.checkers.protocol import RunSpec
+from bgtyping.corpus import load_corpus
+from bgtyping.corpus.yamlfile import load_yaml_cases
+from bgtyping.engine.execute import find_executable, version_of
+from bgtyping.engine.health import health, probe_cases
+from bgtyping.engine.stage import stage
+from bgtyping.engine.targets import preflight
+from bgtyping.host.hermetic import controlled_env
+from bgtyping.model import PLUGIN_CODES, Case, Corpus, Divergence, LineSpec, Plan, RunResult, Target
+from bgtyping.reuse.key import KeyInputs
 
 ROOT = Path(__file__).resolve().parents[1]
 SIX = ("mypy", "pyright", "basedpyright", "pyrefly", "ty", "zuban")

@@ -3,20 +3,12 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
-_HERE = Path(__file__).resolve().parent
+from .model import CHECKER_NAMES, RUNTIME_PACKAGES
+from .paths import CONSTRAINTS
 
-
-def _shipped_or_repo(shipped: str, repo: str) -> Path:
-    """Inside the wheel the data sits in the package; in a checkout it sits beside it."""
-    inside = _HERE / shipped
-    return inside if inside.exists() else _HERE.parent / repo
-
-
-CORPUS = _shipped_or_repo("corpus", "typing_tests")
-CONSTRAINTS = _shipped_or_repo("constraints.txt", "requirements/constraints.txt")
-CHECKER_DISTRIBUTIONS = ("mypy", "pyright", "basedpyright", "pyrefly", "ty", "zuban", "starlette", "fastapi")
+# The distributions whose pinned versions `--version` names.
+PINNED_DISTRIBUTIONS = (*CHECKER_NAMES, *RUNTIME_PACKAGES)
 
 
 def version() -> str:
@@ -36,6 +28,6 @@ def pinned() -> dict[str, str]:
     except OSError:
         return found
     for match in re.finditer(r"^([A-Za-z0-9_.-]+)(?:\[[^\]]*\])?==(\S+)", text, re.M):
-        if match.group(1).lower() in CHECKER_DISTRIBUTIONS:
+        if match.group(1).lower() in PINNED_DISTRIBUTIONS:
             found[match.group(1).lower()] = match.group(2)
     return found

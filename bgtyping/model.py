@@ -1,16 +1,68 @@
-"""Plain data shared by every part of the engine."""
+"""The engine's one vocabulary and its plain data: every name below is defined here and imported elsewhere.
+
+Standard library only: `bgtyping.mypy_plugin` reads its error codes from here even when mypy loads it
+by path, and the noxfile reads the checker, target and version names without installing anything.
+"""
 
 from __future__ import annotations
 
 import enum
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
 Severity = Literal["error", "warning", "note"]
+
+# -- names --------------------------------------------------------------------------------------
+
+# The checkers the engine knows, in the order outputs list them; checkers/ has one module per name.
+CHECKER_NAMES = ("mypy", "pyright", "basedpyright", "pyrefly", "ty", "zuban")
 # Target Python versions the engine runs checkers for; a case's `-py3XX` suffix must name one.
 PYTHON_VERSIONS = ("3.10", "3.11", "3.12", "3.13", "3.14")
+# Every target name, and which fingerprint its run must show: `oldest` is the stubs over the oldest release.
+TARGET_FINGERPRINTS: Mapping[str, str] = {"stubs": "stubs", "inline": "inline", "oldest": "stubs"}
+# The targets of the main job's matrix, in the order RESULTS.md shows them in a cell.
+MATRIX_TARGETS = ("stubs", "inline")
+# Our stub distributions, by the package each one types.
+STUB_DISTRIBUTIONS: Mapping[str, str] = {
+    "starlette": "types-starlette-background",
+    "fastapi": "types-fastapi-background",
+}
+# What the corpus checks: the runtime packages a target must have.
+RUNTIME_PACKAGES = ("starlette", "fastapi")
+
+# Error kinds a case line can claim with `# E: <kind>`; each checker maps every kind to its own codes.
+KINDS: Mapping[str, str] = {
+    "arg-type": "an argument has the wrong type for the task's parameter",
+    "missing-arg": "a required task parameter gets no argument",
+    "too-many-pos": "more positional arguments than the task accepts",
+    "unknown-kw": "a keyword that names no task parameter",
+    "dup-arg": "one task parameter given both by position and by keyword",
+    "kw-only-as-pos": "a keyword-only task parameter passed by position",
+    "pos-only-as-kw": "a positional-only task parameter passed by keyword",
+    "not-callable": "the task is not a callable",
+    "func-collision": "a task keyword named `func` collides with add_task's own `func`",
+    "self-collision": "a task keyword named `self` collides with the method's own bound `self`",
+    "assert-type": "`assert_type` fails",
+    "assignment": "an assignment of an incompatible type",
+    "attr": "an attribute that does not exist",
+    "import-name": "a `from module import name` of a name the module does not have",
+    "await": "an await of something that is not awaitable",
+    # Reported only by bgtyping.mypy_plugin; every other checker has no plugin interface, so their cases
+    # name a divergence that says they report nothing (their codes are the plugin's own).
+    "task-generator": "a generator function as the task: starlette never iterates it, so its body never runs",
+    "task-unawaited": "a sync task that returns an awaitable: starlette never awaits it",
+}
+
+# The error codes of bgtyping.mypy_plugin, by the kind each one reports.
+PLUGIN_CODE_GENERATOR = "bg-task-generator"
+PLUGIN_CODE_UNAWAITED = "bg-task-unawaited"
+PLUGIN_CODES: Mapping[str, frozenset[str]] = {
+    "task-generator": frozenset({PLUGIN_CODE_GENERATOR}),
+    "task-unawaited": frozenset({PLUGIN_CODE_UNAWAITED}),
+}
 
 
 class EngineError(Exception):
@@ -126,6 +178,37 @@ class Outcome(enum.Enum):
     UNSUPPORTED = "unsupported"
 
 
+# A run that cannot be trusted gives every cell this verdict in a results file; it is not a case's Outcome.
+BROKEN = "broken"
+
+
+@dataclass(frozen=True)
+class VerdictWord:
+    """How one verdict of a results file reads in each output."""
+
+    verdict: str  # in results files
+    label: str  # in RESULTS.md and the HTML page
+    mark: str  # one character in the terminal matrix
+    meaning: str  # the terminal legend
+
+
+# In the column order of every table.
+VERDICT_WORDS: Mapping[str, VerdictWord] = {
+    w.verdict: w
+    for w in (
+        VerdictWord(Outcome.PASS.value, "pass", ".", "passed"),
+        VerdictWord(Outcome.DIVERGENT.value, "known", "k", "passed, as a recorded divergence predicts"),
+        VerdictWord(Outcome.FAIL.value, "FAIL", "F", "failed"),
+        VerdictWord(BROKEN, "BROKEN", "B", "broken run"),
+        VerdictWord(Outcome.SKIP.value, "skip", "s", "skipped (case needs a newer Python)"),
+        VerdictWord(Outcome.UNSUPPORTED.value, "n/a", "-", "unsupported combination"),
+    )
+}
+# Which verdict a summary over several cells shows: the first of these that occurs.
+WORST_FIRST = (BROKEN, Outcome.FAIL.value, Outcome.DIVERGENT.value, Outcome.PASS.value, Outcome.SKIP.value,
+               Outcome.UNSUPPORTED.value)  # fmt: skip
+
+
 @dataclass(frozen=True)
 class Verdict:
     case: str
@@ -134,3 +217,78 @@ class Verdict:
     problems: tuple[str, ...] = ()
     divergences: tuple[str, ...] = ()
     diagnostics: tuple[Diagnostic, ...] = ()
+
+
+@dataclass(frozen=True)
+class YamlCase:
+    """One pytest-mypy-plugins case of a YAML file."""
+
+    id: str
+    path: Path
+    line: int
+    main: str
+    out: tuple[str, ...]
+    files: dict[str, str]
+    mypy_config: str | None
+    parametrized: tuple[dict[str, object], ...] = ()
+    regex: bool = False
+    expect_fail: bool = False
+
+
+@dataclass(frozen=True)
+class Corpus:
+    root: Path
+    cases: tuple[Case, ...]
+    divergences: Mapping[str, Divergence]
+    yaml_cases: tuple[YamlCase, ...] = ()
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What one engine run checks: every (checker, target, Python version) over the whole corpus."""
+
+    corpus: Corpus
+    checkers: tuple[str, ...]
+    targets: tuple[Target, ...]
+    python_versions: tuple[str, ...]
+    workroot: Path
+    timeout: float = 600.0
+    reuse: bool = False
+
+    def __post_init__(self) -> None:
+        for name in self.checkers:
+            if name not in CHECKER_NAMES:
+                raise EngineError(f"unknown checker {name!r}; known: {', '.join(CHECKER_NAMES)}")
+        for version in self.python_versions:
+            if version not in PYTHON_VERSIONS:
+                raise EngineError(f"unsupported Python version {version!r}; use one of {', '.join(PYTHON_VERSIONS)}")
+        names = [t.name for t in self.targets]
+        for target in self.targets:
+            if target.name not in TARGET_FINGERPRINTS:
+                raise EngineError(f"unknown target {target.name!r}; use one of {', '.join(TARGET_FINGERPRINTS)}")
+            if names.count(target.name) > 1:
+                raise EngineError(f"target {target.name!r} is named twice; give each target once")
+            if not target.python.is_file():
+                raise EngineError(f"target {target.name}: no interpreter at {target.python}")
+        for what, values in (("checker", self.checkers), ("Python version", self.python_versions)):
+            if len(set(values)) != len(values):
+                raise EngineError(f"a {what} is named twice: {', '.join(values)}")
+        if not math.isfinite(self.timeout) or self.timeout <= 0:
+            raise EngineError(f"--timeout must be a positive number of seconds, not {self.timeout}")
+        if not (self.checkers and self.targets and self.python_versions):
+            raise EngineError("nothing to run: name at least one checker, target and Python version")
+
+    def run_keys(self) -> list[RunKey]:
+        return [RunKey(c, t.name, v) for t in self.targets for v in self.python_versions for c in self.checkers]
+
+
+@dataclass
+class RunOutcome:
+    """One batched run: its result, or the one reason it cannot be trusted, and every verdict."""
+
+    key: RunKey
+    result: RunResult | None = None
+    error: str | None = None
+    unsupported: str | None = None
+    reused: bool = False
+    verdicts: dict[str, Verdict] = field(default_factory=dict[str, Verdict])

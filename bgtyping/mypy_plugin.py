@@ -19,8 +19,11 @@ It only adds these two errors; every other diagnostic, and every inferred type, 
 
 from __future__ import annotations
 
+import importlib.util
+import sys
 from collections.abc import Callable
-from typing import Final, Literal
+from pathlib import Path
+from typing import Final, Literal, cast
 
 from mypy.errorcodes import ErrorCode
 from mypy.nodes import Decorator, Expression, FuncDef, FuncItem, LambdaExpr, MemberExpr, NameExpr, TypeInfo
@@ -28,13 +31,33 @@ from mypy.plugin import FunctionContext, MethodContext, Plugin
 from mypy.subtypes import is_same_type
 from mypy.types import CallableType, Instance, Overloaded, Type, get_proper_type
 
+
+def _code_names() -> tuple[str, str]:
+    """The codes' names, from the engine's vocabulary (bgtyping/model.py, standard library only).
+
+    The engine has mypy load this file by path, so a mypy whose environment lacks the engine must still
+    find them: then they are read from the model.py beside this file.
+    """
+    try:
+        from bgtyping.model import PLUGIN_CODE_GENERATOR, PLUGIN_CODE_UNAWAITED
+    except ImportError:
+        spec = importlib.util.spec_from_file_location("_bgtyping_model", Path(__file__).with_name("model.py"))
+        if spec is None or spec.loader is None:
+            raise
+        module = sys.modules[spec.name] = importlib.util.module_from_spec(spec)  # dataclasses look it up
+        spec.loader.exec_module(module)
+        return cast(str, module.PLUGIN_CODE_GENERATOR), cast(str, module.PLUGIN_CODE_UNAWAITED)
+    return PLUGIN_CODE_GENERATOR, PLUGIN_CODE_UNAWAITED
+
+
+_GENERATOR_CODE, _UNAWAITED_CODE = _code_names()
 TASK_GENERATOR: Final = ErrorCode(
-    "bg-task-generator",
+    _GENERATOR_CODE,
     "A generator function given as a starlette/fastapi background task never runs its body",
     "bgtyping",
 )
 TASK_UNAWAITED: Final = ErrorCode(
-    "bg-task-unawaited",
+    _UNAWAITED_CODE,
     "A sync background task that returns an awaitable: starlette never awaits it",
     "bgtyping",
 )

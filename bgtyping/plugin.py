@@ -12,11 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from . import CORPUS
 from .corpus import load_corpus
-from .environment import Interpreter, controlled_env, default_workdir
-from .model import Case, EngineError, Outcome, RunKey
-from .runner import Plan, RunOutcome, judged, parse_targets, preflight, run_plan
+from .engine.run import judged, run_plan
+from .engine.targets import parse_targets, preflight
+from .host.hermetic import controlled_env, default_workdir
+from .host.interpreter import Interpreter
+from .model import Case, EngineError, Outcome, Plan, RunKey, RunOutcome
+from .paths import CORPUS
 
 _PLAN = pytest.StashKey["Batch"]()
 

@@ -28,8 +28,8 @@ from pathlib import Path
 import jinja2
 from mypy.options import PER_MODULE_OPTIONS
 
-from .model import EngineError
-from .yamlcases import YamlCase, load_yaml_cases
+from .corpus.yamlfile import load_yaml_cases
+from .model import EngineError, YamlCase
 
 _COMMENT = re.compile(r"^([ENW])(?P<regex>R)?:((?P<col>\d+):)? (?P<message>.*)$")
 _OUT = re.compile(r"^(?P<fname>.+):(?P<lnum>\d+): (?P<severity>[A-Za-z]+):((?P<col>\d+):)? (?P<message>.*)$")

@@ -13,9 +13,9 @@ import tempfile
 from pathlib import Path
 
 from bgtyping.corpus import load_corpus
-from bgtyping.model import Outcome, Target
-from bgtyping.mutate import ROOT, mutant_env
-from bgtyping.runner import Plan, run_plan
+from bgtyping.engine.run import run_plan
+from bgtyping.model import Outcome, Plan, Target
+from devtools.mutate import ROOT, mutant_env
 
 WARNING = "a generator function as a background task never runs its body"
 OVERLOADS = """    @overload

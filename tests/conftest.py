@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from bgtyping import checkers
-from bgtyping.envs import overlay_env
+from devtools.envs import overlay_env
 
 from .support import STUB_PACKAGES, MakeCorpus, MakeEnv
 

@@ -12,7 +12,7 @@ import pytest
 
 from benchmarks import bench
 from bgtyping import yamlbatch
-from bgtyping.yamlcases import load_yaml_cases
+from bgtyping.corpus.yamlfile import load_yaml_cases
 
 YAML = bench.ROOT / "typing_tests" / "yaml"
 

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from bgtyping.collateral import compare
-from bgtyping.corpus import Corpus, load_corpus
-from bgtyping.model import Diagnostic, Outcome, RunKey, RunResult, Verdict
-from bgtyping.runner import RunOutcome
+from bgtyping.corpus import load_corpus
+from bgtyping.model import Corpus, Diagnostic, Outcome, RunKey, RunOutcome, RunResult, Verdict
+from devtools.collateral import compare
 
 from .support import MakeCorpus
 

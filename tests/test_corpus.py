@@ -175,7 +175,7 @@ TRICKY = [
 
 @pytest.mark.parametrize("source", TRICKY)
 def test_the_fast_scanner_agrees_with_tokenize_on_tricky_source(source: str) -> None:
-    from bgtyping.corpus import find_comments
+    from bgtyping.corpus.comments import find_comments
 
     compile(source, "<case>", "exec")  # the scanner is only given source that parses
     assert _comment_lines(find_comments(source)) == _comment_lines(_tokenize_reference(source))
@@ -183,7 +183,7 @@ def test_the_fast_scanner_agrees_with_tokenize_on_tricky_source(source: str) -> 
 
 def test_both_scanners_agree_with_tokenize_on_the_whole_corpus() -> None:
     """The regex scanner (this interpreter's syntax) and the one for newer syntax match tokenize."""
-    from bgtyping.corpus import find_comments, scan_comments
+    from bgtyping.corpus.comments import find_comments, scan_comments
 
     from .support import ROOT
 
@@ -289,7 +289,7 @@ def test_cli_rejects_bad_options(make_corpus: MakeCorpus, tmp_path: Path, args: 
 
 
 def test_yaml_case_with_main_twice_is_rejected(tmp_path: Path) -> None:
-    from bgtyping.yamlcases import load_yaml_cases
+    from bgtyping.corpus.yamlfile import load_yaml_cases
 
     (tmp_path / "test_x.yml").write_text("- case: a\n  main: |\n    x = 1\n  main: |\n    y = 2\n", encoding="utf-8")
     with pytest.raises(EngineError, match="duplicate key 'main'") as info:
@@ -298,7 +298,7 @@ def test_yaml_case_with_main_twice_is_rejected(tmp_path: Path) -> None:
 
 
 def test_non_utf8_yaml_is_rejected(tmp_path: Path) -> None:
-    from bgtyping.yamlcases import load_yaml_cases
+    from bgtyping.corpus.yamlfile import load_yaml_cases
 
     (tmp_path / "test_x.yml").write_bytes(b"- case: a\n  main: 'caf\xe9'\n")
     with pytest.raises(EngineError, match="not UTF-8"):

@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 
 from bgtyping.corpus import load_corpus
-from bgtyping.environment import controlled_env, inspect_interpreter
-from bgtyping.model import Target
-from bgtyping.runner import Plan, run_plan
+from bgtyping.engine.run import run_plan
+from bgtyping.host.hermetic import controlled_env
+from bgtyping.host.interpreter import inspect_interpreter
+from bgtyping.model import Plan, Target
 
 from .support import ROOT, STUB_PACKAGES, MakeEnv, cli
 

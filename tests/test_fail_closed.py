@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from bgtyping import fsutil
-from bgtyping.__main__ import main
 from bgtyping.checkers.mypy import analysed_files
+from bgtyping.cli import main
 from bgtyping.model import EngineError
 
 from .support import ROOT, MakeCorpus, MakeEnv
@@ -261,7 +261,7 @@ def test_the_pytest_plugin_fails_when_pytest_would_skip_a_case_folder(
 
 
 def test_results_file_that_is_not_json_is_rejected(tmp_path: Path) -> None:
-    from bgtyping import results
+    from bgtyping.output import results
 
     (tmp_path / "mypy.json").write_text(json.dumps({"checker": "mypy"}), encoding="utf-8")
     with pytest.raises(EngineError, match="not a results file: no `version`"):
@@ -311,7 +311,7 @@ def test_alternating_same_size_edits_are_never_served_from_mypys_cache(make_corp
 def test_a_symlink_loop_in_a_target_does_not_hang_the_fingerprint(tmp_path: Path) -> None:
     import hashlib
 
-    from bgtyping.environment import fingerprint_tree
+    from bgtyping.reuse.fingerprint import fingerprint_tree
 
     site = tmp_path / "site-packages"
     (site / "pkg").mkdir(parents=True)
@@ -323,7 +323,8 @@ def test_a_symlink_loop_in_a_target_does_not_hang_the_fingerprint(tmp_path: Path
 
 def test_only_the_real_stdlib_counts_by_listing(tmp_path: Path) -> None:
     """A folder under the base prefix that is not the stdlib (an app installed there) counts by content."""
-    from bgtyping.environment import Interpreter, fingerprint_interpreter
+    from bgtyping.host.interpreter import Interpreter
+    from bgtyping.reuse.fingerprint import fingerprint_interpreter
 
     base = tmp_path / "usr"
     stdlib = base / "lib" / "python3.11"
@@ -417,7 +418,7 @@ def test_a_hard_linked_file_counts_by_content_not_by_ctime(tmp_path: Path) -> No
     """uv links one cached file into many venvs; a new link elsewhere must not miss, an edit must."""
     import hashlib
 
-    from bgtyping.environment import fingerprint_tree
+    from bgtyping.reuse.fingerprint import fingerprint_tree
 
     site = tmp_path / "site-packages"
     site.mkdir()
@@ -437,3 +438,23 @@ def test_a_hard_linked_file_counts_by_content_not_by_ctime(tmp_path: Path) -> No
     module.write_text("A = 2\n", encoding="utf-8")
     os.utime(module, ns=(before.st_atime_ns, before.st_mtime_ns))
     assert key() != first
+
+
+def test_a_resolution_probe_that_lost_its_claims_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A probe emptied (a linter's autofix once removed its imports) would pass under any checker: refused."""
+    from bgtyping.engine import health
+
+    for folder in ("common", "stubs"):
+        (tmp_path / folder).mkdir()
+    (tmp_path / "common" / "check_probe_x.py").write_text('"""A canary that lost its body."""\n', encoding="utf-8")
+    (tmp_path / "stubs" / "check_probe_y.py").write_text('"""No claim."""\n\nimport starlette\n', encoding="utf-8")
+    monkeypatch.setattr(health, "PROBES", tmp_path)
+    health.probe_cases.cache_clear()
+    try:
+        with pytest.raises(EngineError, match="holds nothing but its docstring"):
+            health.probe_cases("stubs")
+        (tmp_path / "common" / "check_probe_x.py").write_text('"""Still no claim."""\n\nimport fastapi\n')
+        with pytest.raises(EngineError, match="claim no error, so they cannot fail"):
+            health.probe_cases("stubs")
+    finally:
+        health.probe_cases.cache_clear()

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bgtyping.__main__ import main
+from bgtyping.cli import main
 
 from .support import ROOT, MakeCorpus, MakeEnv
 

@@ -8,8 +8,8 @@ import pytest
 
 from bgtyping import checkers
 from bgtyping.corpus import load_corpus
-from bgtyping.judge import judge
-from bgtyping.model import Case, Diagnostic, Divergence, Outcome, RunKey, RunResult, Severity, Verdict
+from bgtyping.engine.judge import judge
+from bgtyping.model import KINDS, Case, Diagnostic, Divergence, Outcome, RunKey, RunResult, Severity, Verdict
 
 from .support import MakeCorpus
 
@@ -117,7 +117,7 @@ def test_version_gated_case_is_skipped(make_corpus: MakeCorpus) -> None:
 
 def test_every_checker_maps_every_kind() -> None:
     for checker in checkers.CHECKERS.values():
-        assert set(checker.codes) == set(checkers.KINDS), checker.name
+        assert set(checker.codes) == set(KINDS), checker.name
         assert all(checker.codes.values()), checker.name
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bgtyping.corpus import load_corpus
-from bgtyping.oracle import run_case
+from devtools.oracle import run_case
 
 from .support import MakeCorpus
 

@@ -143,3 +143,25 @@ def test_the_mypy_plugin_from_the_wheel(world: tuple[Path, dict[str, str]], tmp_
         ("13", "[bg-task-unawaited]"),
     ], proc.stdout
     assert untracked(repo, env) == []
+
+
+IMPORT_ALL = """
+import importlib, pkgutil, sys
+import bgtyping
+names = sorted(m.name for m in pkgutil.walk_packages(bgtyping.__path__, "bgtyping."))
+for name in names:
+    importlib.import_module(name)
+print(len(names), " ".join(names))
+"""
+
+
+def test_every_module_of_the_installed_wheel_imports(world: tuple[Path, dict[str, str]]) -> None:
+    """The wheel holds only what users run: each module imports with only its declared dependencies."""
+    repo, env = world
+    proc = sh(f"python -c '{IMPORT_ALL}'", repo, env)
+    assert proc.returncode == 0, proc.stderr
+    count, _, names = proc.stdout.strip().partition(" ")
+    assert int(count) >= 30, proc.stdout  # the whole package was walked, not an empty one
+    for tool in ("oracle", "mutate", "collateral", "envs"):  # development tools stay in the checkout
+        assert not any(n.rsplit(".", 1)[-1] == tool for n in names.split()), names
+    assert {"bgtyping.mypy_plugin", "bgtyping.plugin", "bgtyping.cli"} <= set(names.split())

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from bgtyping import report, results
+from bgtyping.output import report, results
 
 from .support import ROOT
 

@@ -19,9 +19,11 @@ from pathlib import Path
 
 import pytest
 
-from bgtyping import runner
-from bgtyping.__main__ import main
-from bgtyping.envs import overlay_env, purelib
+from bgtyping.cli import main
+from bgtyping.engine import run as engine_run
+from bgtyping.engine.stage import Stage, stage
+from bgtyping.model import Plan
+from devtools.envs import overlay_env, purelib
 
 from .support import ROOT
 
@@ -174,17 +176,17 @@ def test_reuse_after_a_perturbation_equals_a_fresh_run(
 def test_a_case_edited_while_a_run_reads_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The run judges the bytes it staged; the next --reuse run sees the edit and equals a fresh run."""
     world = _world(tmp_path, monkeypatch, shim=False)
-    staged = runner.stage
+    staged = stage  # what bgtyping.engine.run calls
 
-    def stage_then_edit(plan: runner.Plan) -> runner.Stage:
+    def stage_then_edit(plan: Plan) -> Stage:
         result = staged(plan)
         edit_a_case(world)  # the user saves the file while the checkers run
         return result
 
-    monkeypatch.setattr(runner, "stage", stage_then_edit)
+    monkeypatch.setattr(engine_run, "stage", stage_then_edit)
     kept = tmp_path / "kept"
     during = _run(world, kept, reuse=True)
-    monkeypatch.setattr(runner, "stage", staged)
+    monkeypatch.setattr(engine_run, "stage", staged)
     assert during[0] == 0  # the bytes it read and the claims it judged are the same snapshot
     fresh = _run(world, tmp_path / "fresh", reuse=False)
     assert fresh[0] == 1  # the edit removed a marker the checkers still flag
@@ -194,8 +196,8 @@ def test_a_case_edited_while_a_run_reads_it(tmp_path: Path, monkeypatch: pytest.
 def test_the_checker_key_covers_its_whole_installation(tmp_path: Path) -> None:
     """A console script's key covers every file its interpreter imports from, not only the script."""
     from bgtyping import checkers
-    from bgtyping.environment import controlled_env
-    from bgtyping.inputs import KeyInputs
+    from bgtyping.host.hermetic import controlled_env
+    from bgtyping.reuse.key import KeyInputs
 
     python, lib = overlay_env(tmp_path / "venv", [], [])
     (lib / "fakechecker").mkdir()

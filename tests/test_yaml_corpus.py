@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from bgtyping.corpus import load_corpus
+from bgtyping.corpus.yamlfile import load_yaml_cases
 from bgtyping.model import EngineError
-from bgtyping.yamlcases import load_yaml_cases
 
 from .support import ROOT, MakeCorpus
 

@@ -6,10 +6,10 @@ import sys
 
 import pytest
 
-from bgtyping import CORPUS
 from bgtyping.corpus import load_corpus
 from bgtyping.model import Case
-from bgtyping.oracle import run_case
+from bgtyping.paths import CORPUS
+from devtools.oracle import run_case
 
 CASES = load_corpus(CORPUS).cases
 

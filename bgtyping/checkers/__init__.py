@@ -5,11 +5,10 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Generator
 
-from ..model import EngineError
-from .base import KINDS as KINDS
-from .base import TypeChecker as TypeChecker
+from ..model import CHECKER_NAMES, KINDS, EngineError
 from .basedpyright import Basedpyright
 from .mypy import Mypy
+from .protocol import TypeChecker as TypeChecker
 from .pyrefly import Pyrefly
 from .pyright import Pyright
 from .ty import Ty
@@ -37,6 +36,8 @@ def replaced(checker: TypeChecker) -> Generator[None]:
 
 
 def _check_tables() -> None:
+    if tuple(CHECKERS) != CHECKER_NAMES:  # the vocabulary names exactly the modules here, in its order
+        raise EngineError(f"checker modules {list(CHECKERS)} do not match model.CHECKER_NAMES {list(CHECKER_NAMES)}")
     # A checker without a code for some kind would make that kind's expectations meaningless.
     for checker in CHECKERS.values():
         missing = set(KINDS) - set(checker.codes)

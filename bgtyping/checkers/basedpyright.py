@@ -9,3 +9,4 @@ class Basedpyright(Pyright):
     name = "basedpyright"
     family = "pyright"
     executable = "basedpyright"
+    cost = 1

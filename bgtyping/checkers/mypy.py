@@ -12,11 +12,13 @@ from collections.abc import Collection, Mapping
 from pathlib import Path
 from typing import cast
 
-from ..model import Diagnostic, EngineError, Severity
-from .base import PLUGIN_CODES, Parsed, RunSpec, Unsupported, resolver, write_config
+from ..model import PLUGIN_CODES, Diagnostic, Severity
+from ..paths import MYPY_PLUGIN
+from .common import Defaults, not_its_output, resolver, write_config
+from .protocol import Parsed, RunSpec
 
 _CALL = frozenset({"call-arg"})
-_SEVERITY: Mapping[str, Severity] = {"error": "error", "warning": "warning", "note": "note"}
+SEVERITY: Mapping[str, Severity] = {"error": "error", "warning": "warning", "note": "note"}
 
 CODES: Mapping[str, frozenset[str]] = {
     "arg-type": frozenset({"arg-type"}),
@@ -39,11 +41,11 @@ CODES: Mapping[str, frozenset[str]] = {
 
 
 # The engine's own plugin (README: "A mypy plugin for tasks that never run"), loaded by path so that a
-# mypy installed anywhere finds it; it imports nothing but mypy.
-PLUGIN = Path(__file__).resolve().parent.parent / "mypy_plugin.py"
+# mypy installed anywhere finds it.
+PLUGIN = MYPY_PLUGIN
 
 
-class Mypy:
+class Mypy(Defaults):
     """`plugin=None` runs mypy without bgtyping.mypy_plugin (the collateral check compares both); the mutation
     test passes a mutated copy of it."""
 
@@ -52,9 +54,8 @@ class Mypy:
     executable = "mypy"
     codes = CODES
     import_codes = frozenset({"import-not-found", "import-untyped", "import"})
-    ok_exit_codes = frozenset({0, 1})
     keeps_cache = True
-    unsupported: Mapping[str, Unsupported] = {}
+    cost = 2
 
     def __init__(self, plugin: Path | None = PLUGIN) -> None:
         self.plugin = plugin
@@ -109,15 +110,13 @@ def parse_json_lines(checker: str, stdout: str, root: Path, staged: Collection[s
                     path=resolve(str(item["file"])),
                     line=int(cast(int, item["line"])),
                     column=int(cast(int, item["column"])) + 1,
-                    severity=_SEVERITY[str(item["severity"])],
+                    severity=SEVERITY[str(item["severity"])],
                     code=str(item.get("code") or ""),
                     message=str(item["message"]),
                 )
             )
         except (ValueError, KeyError, TypeError) as exc:
-            raise EngineError(
-                f"{checker} printed something that is not its JSON output (stdout line {number}): {raw[:200]!r}"
-            ) from exc
+            raise not_its_output(checker, raw, exc, f" (stdout line {number})") from exc
     return tuple(found)
 
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from pathlib import Path
 from typing import cast
 
-from ..model import Diagnostic, EngineError, Severity
-from .base import PLUGIN_CODES, Parsed, RunSpec, Unsupported, resolver, write_config
+from ..model import PLUGIN_CODES, Diagnostic, Severity
+from .common import Defaults, not_its_output, resolver, write_config
+from .protocol import Parsed, RunSpec
 
 CODES: Mapping[str, frozenset[str]] = {
     "arg-type": frozenset({"bad-argument-type"}),
@@ -34,18 +34,13 @@ _SEVERITY: Mapping[str, Severity] = {"error": "error", "warn": "warning", "warni
 _MODULES = re.compile(r"INFO (\d[\d,]*) modules?\b")
 
 
-class Pyrefly:
+class Pyrefly(Defaults):
     name = "pyrefly"
     family = "pyrefly"
     executable = "pyrefly"
     codes = CODES
     import_codes = frozenset({"missing-import", "import-error", "missing-source"})
-    ok_exit_codes = frozenset({0, 1})
-    keeps_cache = False
-    unsupported: Mapping[str, Unsupported] = {}
-
-    def inputs(self, env: Mapping[str, str]) -> tuple[Path, ...]:
-        return ()
+    cost = 4
 
     def command(self, exe: str, spec: RunSpec) -> list[str]:
         # An explicit config: pyrefly otherwise walks up from each file to the nearest pyrefly.toml.
@@ -77,6 +72,6 @@ class Pyrefly:
                 for raw in data["errors"]
             )
         except (ValueError, KeyError, TypeError) as exc:
-            raise EngineError(f"pyrefly printed something that is not its JSON output: {stdout[:200]!r}") from exc
+            raise not_its_output(self.name, stdout, exc) from exc
         modules = _MODULES.search(stderr)
         return Parsed(found, int(modules.group(1).replace(",", "")) if modules else None)

@@ -8,8 +8,9 @@ from collections.abc import Collection, Mapping
 from pathlib import Path
 from typing import cast
 
-from ..model import Diagnostic, EngineError, Severity
-from .base import PLUGIN_CODES, Parsed, RunSpec, Unsupported, resolver, write_config
+from ..model import PLUGIN_CODES, Diagnostic, Severity
+from .common import Defaults, not_its_output, resolver, write_config
+from .protocol import Parsed, RunSpec
 
 _CALL = frozenset({"reportCallIssue"})
 
@@ -35,15 +36,13 @@ CODES: Mapping[str, frozenset[str]] = {
 _SEVERITY: Mapping[str, Severity] = {"error": "error", "warning": "warning", "information": "note"}
 
 
-class Pyright:
+class Pyright(Defaults):
     name = "pyright"
     family = "pyright"
     executable = "pyright"
     codes = CODES
     import_codes = frozenset({"reportMissingImports", "reportMissingModuleSource"})
-    ok_exit_codes = frozenset({0, 1})
-    keeps_cache = False
-    unsupported: Mapping[str, Unsupported] = {}
+    cost = 0
 
     def inputs(self, env: Mapping[str, str]) -> tuple[Path, ...]:
         # The PyPI wrapper runs a pyright it may have downloaded into this cache (pyright/utils.py).
@@ -94,5 +93,5 @@ def parse_outputjson(checker: str, stdout: str, staged: Collection[str] = ()) ->
         analyzed = int(cast(int, summary["filesAnalyzed"]))
         version = str(data["version"])
     except (ValueError, KeyError, TypeError) as exc:
-        raise EngineError(f"{checker} printed something that is not its JSON output: {stdout[:200]!r}") from exc
+        raise not_its_output(checker, stdout, exc) from exc
     return Parsed(tuple(found), analyzed, f"{checker} {version}")

@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from pathlib import Path
 from typing import cast
 
-from ..model import Diagnostic, EngineError, Severity
-from .base import PLUGIN_CODES, Parsed, RunSpec, Unsupported, resolver, write_config
+from ..model import PLUGIN_CODES, Diagnostic, Severity
+from .common import Defaults, not_its_output, resolver, write_config
+from .protocol import Parsed, RunSpec
 
 CODES: Mapping[str, frozenset[str]] = {
     "arg-type": frozenset({"invalid-argument-type"}),
@@ -41,18 +41,13 @@ _SEVERITY: Mapping[str, Severity] = {
 _INDEXED = re.compile(r"Indexed (\d+) file")
 
 
-class Ty:
+class Ty(Defaults):
     name = "ty"
     family = "ty"
     executable = "ty"
     codes = CODES
     import_codes = frozenset({"unresolved-import", "import-not-found"})
-    ok_exit_codes = frozenset({0, 1})
-    keeps_cache = False
-    unsupported: Mapping[str, Unsupported] = {}
-
-    def inputs(self, env: Mapping[str, str]) -> tuple[Path, ...]:
-        return ()
+    cost = 5
 
     def command(self, exe: str, spec: RunSpec) -> list[str]:
         # An explicit ty.toml and project folder: no ty.toml or pyproject.toml of the caller's is read.
@@ -88,6 +83,6 @@ class Ty:
                     )
                 )
         except (ValueError, KeyError, TypeError) as exc:
-            raise EngineError(f"ty printed something that is not its JSON output: {stdout[:200]!r}") from exc
+            raise not_its_output(self.name, stdout, exc) from exc
         indexed = _INDEXED.search(stderr)
         return Parsed(tuple(found), int(indexed.group(1)) if indexed else None)

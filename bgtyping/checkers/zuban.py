@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from pathlib import Path
 
-from ..model import Diagnostic, EngineError, Severity
-from .base import Parsed, RunSpec, Unsupported, resolver, write_config
+from ..model import Diagnostic, EngineError
+from .common import Defaults, resolver, write_config
 from .mypy import CODES as MYPY_CODES
+from .mypy import SEVERITY
+from .protocol import Parsed, RunSpec, Unsupported
 
 _LINE = re.compile(
     r"^(?P<path>[^:\n]+):(?P<line>\d+):(?P<col>\d+): (?P<sev>error|note|warning): "
     r"(?P<msg>.*?)(?:  \[(?P<code>[\w-]+)\])?$"
 )
 _SUMMARY = re.compile(r"(?:checked|in) (\d+) source files?\b")
-_SEVERITY: Mapping[str, Severity] = {"error": "error", "warning": "warning", "note": "note"}
 
 # mypy's codes, except where zuban files the same error under another code.
 CODES: Mapping[str, frozenset[str]] = {
@@ -26,14 +26,13 @@ CODES: Mapping[str, frozenset[str]] = {
 }
 
 
-class Zuban:
+class Zuban(Defaults):
     name = "zuban"
     family = "mypy"
     executable = "zuban"
     codes = CODES
     import_codes = frozenset({"import-not-found", "import-untyped", "import"})
-    ok_exit_codes = frozenset({0, 1})
-    keeps_cache = False
+    cost = 3
     unsupported: Mapping[str, Unsupported] = {
         "stubs": Unsupported(
             reason="zuban does not honour partial stub packages: with our stubs installed, "
@@ -43,9 +42,6 @@ class Zuban:
             message='Module "fastapi" has no attribute "BackgroundTasks"',
         )
     }
-
-    def inputs(self, env: Mapping[str, str]) -> tuple[Path, ...]:
-        return ()
 
     def command(self, exe: str, spec: RunSpec) -> list[str]:
         config = write_config(spec, "mypy.ini", "[mypy]\n")
@@ -71,7 +67,7 @@ class Zuban:
                         path=resolve(match["path"]),
                         line=int(match["line"]),
                         column=int(match["col"]),
-                        severity=_SEVERITY[match["sev"]],
+                        severity=SEVERITY[match["sev"]],
                         code=match["code"] or "",
                         message=match["msg"],
                     )

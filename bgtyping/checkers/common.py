@@ -1,0 +1,57 @@
+"""What the checker modules share: engine-written configs, path resolution, severities, the JSON error."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Collection, Mapping
+from pathlib import Path
+
+from ..fsutil import atomic_write
+from ..model import EngineError
+from .protocol import RunSpec, Unsupported
+
+
+class Defaults:
+    """What most checkers share; a checker module overrides only what differs."""
+
+    ok_exit_codes = frozenset({0, 1})  # 0 clean, 1 errors found; anything else is a crash
+    keeps_cache = False
+    unsupported: Mapping[str, Unsupported] = {}
+
+    def inputs(self, env: Mapping[str, str]) -> tuple[Path, ...]:
+        return ()
+
+
+def not_its_output(checker: str, stdout: str, exc: Exception, where: str = "") -> EngineError:
+    """The one error for output a checker's parser cannot read: the run is broken, never judged."""
+    error = EngineError(f"{checker} printed something that is not its JSON output{where}: {stdout[:200]!r}")
+    error.__cause__ = exc
+    return error
+
+
+def write_config(spec: RunSpec, name: str, text: str) -> Path:
+    """An engine-written config in the run's own folder; every file there is part of the reuse key."""
+    path = spec.workdir / name
+    atomic_write(path, text)
+    return path
+
+
+def resolver(root: Path, staged: Collection[str] = ()) -> Callable[[str], str]:
+    """Resolve a path a checker printed (relative to `root`) once per run, not once per diagnostic.
+
+    A run prints the same few thousand paths many times over, and each `resolve()` is a stat per path
+    component. A path that names a staged file once `..` is folded is taken as it stands: the staged
+    files and the run folders `..` climbs out of are the engine's own, created by it below a resolved
+    workdir, so no symlink can intervene. Anything else is resolved. Memoised per run.
+    """
+    seen: dict[str, str] = {}
+
+    def resolve(path: str) -> str:
+        found = seen.get(path)
+        if found is None:
+            joined = os.path.join(root, path)
+            folded = os.path.normpath(joined)
+            found = seen[path] = folded if folded in staged else str(Path(joined).resolve())
+        return found
+
+    return resolve

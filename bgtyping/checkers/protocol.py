@@ -1,0 +1,104 @@
+"""The one interface every checker module implements, and the data that crosses it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from ..model import Diagnostic, RunKey
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    """One batched run: every (staged) case file, one checked environment, one target Python version."""
+
+    key: RunKey
+    files: tuple[Path, ...]
+    python: Path
+    python_version: str
+    workdir: Path
+    root: Path
+    reuse: bool = False
+    env: Mapping[str, str] = field(default_factory=dict[str, str])
+    # staged copy -> the case file it was copied from, so diagnostics point at the user's files
+    origin: Mapping[str, Path] = field(default_factory=dict[str, Path])
+    # the target's content fingerprint: a checker cache is valid for exactly one state of the target
+    environment_tag: str = "none"
+
+
+@dataclass(frozen=True)
+class Unsupported:
+    """A documented limitation: it counts only when exactly this failure reproduces, and nothing else is wrong.
+
+    `probe` is the one resolution probe that must fail, and it must fail with a diagnostic of `code`
+    whose message contains `message`; every other probe and health check must pass.
+    """
+
+    reason: str
+    probe: str
+    code: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Parsed:
+    diagnostics: tuple[Diagnostic, ...]
+    analyzed: frozenset[str] | int | None
+    version: str | None = None
+
+
+class TypeChecker(Protocol):
+    """A type checker the engine can run once over a whole corpus."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def family(self) -> str:
+        """Checkers of one family share error codes, so `mypy=...` in a case also speaks for zuban."""
+        ...
+
+    @property
+    def executable(self) -> str: ...
+
+    @property
+    def codes(self) -> Mapping[str, frozenset[str]]:
+        """For every kind in KINDS, the exact set of codes this checker reports on the line."""
+        ...
+
+    @property
+    def import_codes(self) -> frozenset[str]:
+        """Codes that mean an import did not resolve."""
+        ...
+
+    @property
+    def ok_exit_codes(self) -> frozenset[int]: ...
+
+    @property
+    def keeps_cache(self) -> bool:
+        """Whether it keeps a cache between runs that trusts file stats; its cache is then per target state."""
+        ...
+
+    @property
+    def cost(self) -> int:
+        """Its rank by run time on the corpus, slowest 0: the longest runs start first, not queued last."""
+        ...
+
+    @property
+    def unsupported(self) -> Mapping[str, Unsupported]:
+        """Targets this checker cannot handle, with the reason; the engine proves each still fails."""
+        ...
+
+    def inputs(self, env: Mapping[str, str]) -> tuple[Path, ...]:
+        """Files outside the checker's installation that it runs from, for the reuse key."""
+        ...
+
+    def command(self, exe: str, spec: RunSpec) -> list[str]:
+        """The command line; it may write an engine-owned config file into `spec.workdir`."""
+        ...
+
+    def parse(self, stdout: str, stderr: str, spec: RunSpec) -> Parsed:
+        """Turn the raw output into diagnostics; raise EngineError on anything unexpected."""
+        ...

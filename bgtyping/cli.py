@@ -1,0 +1,235 @@
+"""bgtyping: check what type checkers say about Starlette/FastAPI background-task calls.
+
+Runs each checker once per (target, Python version) over the whole corpus and compares every
+diagnostic with what each case line claims. With no arguments it checks the starlette/fastapi
+installed beside the running interpreter (the `inline` target) under mypy and pyright.
+
+Exit status: 0 every judged cell was checked and agreed with its claim; 1 a cell failed, a run was
+broken, nothing was judged, or --compare found a difference; 2 bad input (nothing was run);
+130 interrupted (Ctrl-C); 143 terminated (SIGTERM).
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import signal
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from types import FrameType
+
+from . import checkers, pinned, version
+from .corpus import load_corpus
+from .engine.run import judged, run_plan, summarize
+from .engine.targets import describe, parse_targets, preflight
+from .fsutil import atomic_write, check_writable_dir
+from .host.hermetic import controlled_env, default_workdir
+from .model import PYTHON_VERSIONS, TARGET_FINGERPRINTS, EngineError, Outcome, Plan
+from .output import ci, results
+from .output.terminal import progress_printer, render_matrix, summary_line
+from .paths import CORPUS
+
+
+class Terminated(BaseException):
+    """SIGTERM, raised in the main thread so the same cleanup as Ctrl-C runs."""
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"must be a positive, finite number of seconds, not {text!r}")
+    return value
+
+
+def _version(text: str) -> str:
+    if text not in PYTHON_VERSIONS:
+        raise argparse.ArgumentTypeError(f"{text!r} is not supported; use one of {', '.join(PYTHON_VERSIONS)}")
+    return text
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="bgtyping", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--target",
+        action="append",
+        metavar="NAME=PYTHON",
+        help=f"an environment to check: NAME is one of {', '.join(TARGET_FINGERPRINTS)} (stubs/oldest must have our "
+        "stubs installed, inline must not), PYTHON its interpreter; repeatable "
+        "(default: inline=the running interpreter)",
+    )
+    parser.add_argument(
+        "--checker",
+        action="append",
+        metavar="NAME",
+        help=f"a checker to run, one of {', '.join(checkers.CHECKERS)}; repeatable (default: mypy and pyright)",
+    )
+    parser.add_argument(
+        "--python",
+        action="append",
+        type=_version,
+        metavar="X.Y",
+        help=f"a target Python version for the checkers, one of {', '.join(PYTHON_VERSIONS)}; "
+        "repeatable (default: 3.11)",
+    )
+    parser.add_argument(
+        "--timeout", type=_seconds, default=600.0, metavar="SECONDS", help="per checker run (default: 600)"
+    )
+    parser.add_argument(
+        "--workdir",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help=f"checker caches, configs and staged cases (default: {default_workdir()}, or $BGTYPING_CACHE_DIR)",
+    )
+    parser.add_argument(
+        "--corpus", type=Path, default=CORPUS, metavar="DIR", help="folder with cases/ and divergences.toml "
+        "(default: the corpus shipped with the engine)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="reuse a healthy earlier run whose every input is unchanged (see README: the reuse key)",
+    )
+    parser.add_argument("--select", metavar="GLOB", help="only cases whose path below cases/ matches, e.g. 'sync/*'")
+    parser.add_argument("--junitxml", type=Path, metavar="FILE", help="write a JUnit XML report")
+    parser.add_argument(
+        "--github-annotations", action="store_true", help="print ::error annotations for GitHub Actions"
+    )
+    parser.add_argument("--results", type=Path, metavar="DIR", help="write one results file per checker here")
+    parser.add_argument(
+        "--matrix", action="store_true", help="also print the case x checker/target matrix (worst verdict over Pythons)"
+    )
+    parser.add_argument(
+        "--version", action="version", version=_version_text(), help="print the engine, corpus and pinned versions"
+    )
+    parser.add_argument(
+        "--compare",
+        type=Path,
+        metavar="DIR",
+        help="print every cell that differs from the results in DIR; exit 1 if any",
+    )
+    return parser
+
+
+def _version_text() -> str:
+    cases = sum(1 for _ in (CORPUS / "cases").rglob("check_*.py")) if (CORPUS / "cases").is_dir() else 0
+    pins = ", ".join(f"{name} {v}" for name, v in pinned().items())
+    return f"bgtyping {version()}; corpus: {cases} cases at {CORPUS}; tested with: {pins or 'unknown'}"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    previous = _on_sigterm()
+    try:
+        return _main(args)
+    except KeyboardInterrupt:
+        print("interrupted: every checker was stopped; no verdict", file=sys.stderr)
+        return 130
+    except Terminated:
+        print("terminated: every checker was stopped; no verdict", file=sys.stderr)
+        return 143
+    except EngineError as exc:  # a fault after the run started, e.g. an output that cannot be written
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _on_sigterm() -> signal.Handlers | int | None:
+    def handler(signum: int, frame: FrameType | None) -> None:
+        raise Terminated
+
+    try:
+        previous = signal.getsignal(signal.SIGTERM)
+        signal.signal(signal.SIGTERM, handler)
+    except ValueError:  # not the main thread: leave signals to whoever owns them
+        return None
+    return previous if isinstance(previous, (int, signal.Handlers)) else signal.SIG_DFL
+
+
+def _main(args: argparse.Namespace) -> int:
+    try:
+        workroot = (args.workdir or default_workdir()).resolve()  # checkers report resolved paths
+        check_writable_dir(workroot, "the workdir")
+        plan = Plan(
+            corpus=load_corpus(args.corpus, args.select),
+            checkers=tuple(args.checker or ("mypy", "pyright")),
+            targets=parse_targets(args.target or [f"inline={sys.executable}"]),
+            python_versions=tuple(args.python or ("3.11",)),
+            workroot=workroot,
+            timeout=args.timeout,
+            reuse=args.reuse,
+        )
+        if args.junitxml:
+            check_writable_dir(args.junitxml.absolute().parent, "the --junitxml folder")
+            if args.junitxml.is_dir():
+                raise EngineError(f"--junitxml {args.junitxml} is a folder; name a file")
+        if args.results:
+            check_writable_dir(args.results.absolute(), "the --results folder")
+        baseline = results.load(args.compare) if args.compare else None
+        interpreters = preflight(plan, controlled_env(workroot))
+    except EngineError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    for name, interp in interpreters.items():
+        print(describe(name, interp), file=sys.stderr)
+    outcomes = run_plan(plan, interpreters, progress=progress_printer(), say=lambda text: print(text, file=sys.stderr))
+    if args.matrix:
+        print(render_matrix(plan, outcomes) + "\n")
+    failures = [
+        p for o in outcomes.values() for v in o.verdicts.values() if v.outcome is Outcome.FAIL for p in v.problems
+    ]
+    if failures:
+        print("\n".join(failures) + "\n")
+    broken = [o for o in outcomes.values() if o.error is not None]
+    for outcome in broken:
+        print(f"error: {outcome.error}\n", file=sys.stderr)
+    for reason in dict.fromkeys(o.unsupported for o in outcomes.values() if o.unsupported):
+        keys = ", ".join(str(o.key) for o in outcomes.values() if o.unsupported == reason)
+        print(f"unsupported: {keys}: {reason}")
+    counts = summarize(outcomes)
+    failed = counts[Outcome.FAIL]
+    print(summary_line(counts, len(broken), len(outcomes)))
+    nothing = not broken and judged(outcomes) == 0
+    if nothing:
+        print("error: nothing was judged: every cell was skipped or unsupported", file=sys.stderr)
+    if args.junitxml:
+        atomic_write(args.junitxml, ci.junit(plan, outcomes))
+    if args.github_annotations:
+        for annotation in ci.github_annotations(plan, outcomes, Path.cwd()):
+            print(annotation)
+    if summary := os.environ.get("GITHUB_STEP_SUMMARY"):
+        ci.append_step_summary(Path(summary), plan, outcomes, summary_line(counts, len(broken), len(outcomes)))
+    changed = False
+    if args.results or baseline is not None:
+        docs = results.collect(plan, outcomes)
+        if args.results:
+            results.write(args.results, docs)
+        if baseline is not None:
+            changes = results.diff(baseline, docs)
+            print(f"\n{len(changes)} cells differ from {args.compare}" + (":" if changes else ""))
+            print("\n".join(f"  {c}" for c in changes))
+            changed = bool(changes)
+    return 1 if failed or broken or changed or nothing else 0
+
+
+def cli() -> None:
+    """The console script: after an interrupt, leave at once (a worker may still be hashing a large tree)."""
+    code = main()
+    if code in (130, 143):
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    sys.exit(code)
+
+
+if __name__ == "__main__":
+    cli()

@@ -1,0 +1,51 @@
+"""The registry of known divergences (`divergences.toml`): which checker disagrees with the runtime, and why."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import cast
+
+from ..model import CHECKER_NAMES, TARGET_FINGERPRINTS, Divergence, EngineError
+
+TARGETS = frozenset(TARGET_FINGERPRINTS)
+
+_DIVERGENCE_KEYS = frozenset({"reason", "issue", "reports", "targets"})
+
+
+def load_divergences(path: Path) -> dict[str, Divergence]:
+    if not path.is_file():
+        return {}
+    try:
+        data = tomllib.loads(path.read_bytes().decode("utf-8"))
+    except UnicodeDecodeError:
+        raise EngineError("not UTF-8", path=path) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise EngineError(f"malformed TOML: {exc}", path=path) from exc
+    found: dict[str, Divergence] = {}
+    for ident, raw in data.items():
+        if not isinstance(raw, dict):
+            raise EngineError(f"[{ident}] must be a table", path=path)
+        entry = cast(dict[str, object], raw)
+        unknown = set(entry) - _DIVERGENCE_KEYS
+        reason, issue, reports = entry.get("reason"), entry.get("issue"), entry.get("reports")
+        if unknown or not isinstance(reason, str) or not isinstance(issue, str) or not isinstance(reports, dict):
+            raise EngineError(f"[{ident}] needs reason, issue and reports (and nothing but targets besides)", path=path)
+        parsed: dict[str, frozenset[str]] = {}
+        for checker, codes in cast(dict[str, object], reports).items():
+            if checker not in CHECKER_NAMES or not isinstance(codes, list):
+                raise EngineError(
+                    f"[{ident}] reports: {checker!r} is not a known checker with a list of codes", path=path
+                )
+            parsed[checker] = frozenset(str(c) for c in cast(list[object], codes))
+        if not parsed:
+            raise EngineError(f"[{ident}] reports is empty: name the checker(s) that diverge", path=path)
+        targets = entry.get("targets", sorted(TARGETS))
+        if not isinstance(targets, list) or not set(cast(list[object], targets)) <= TARGETS:
+            raise EngineError(f"[{ident}] targets must be a subset of {sorted(TARGETS)}", path=path)
+        if not targets:
+            raise EngineError(
+                f"[{ident}] targets is empty, so it applies nowhere: remove it or name a target", path=path
+            )
+        found[ident] = Divergence(ident, reason, issue, parsed, frozenset(str(t) for t in cast(list[object], targets)))
+    return found

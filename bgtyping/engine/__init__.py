@@ -1,0 +1,1 @@
+"""Running: targets, staging, one checker run per key, health checks and judging, all in parallel."""

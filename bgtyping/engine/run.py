@@ -1,0 +1,175 @@
+"""Run every (checker, target, Python version) once over the whole corpus, in parallel, failing closed.
+
+Before any checker starts: every target's interpreter is asked what it is (preflight), the corpus is
+staged (copied, as the bytes that were parsed) into the workdir, and the workdir is locked against a
+second engine process. Checkers read only the staged copies, in an engine-owned folder, with an
+engine-written config and the controlled environment (host/hermetic.py).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import threading
+from collections.abc import Callable, Mapping
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+
+from .. import checkers
+from ..checkers.protocol import RunSpec
+from ..host.hermetic import controlled_env
+from ..host.interpreter import Interpreter
+from ..host.procs import Processes
+from ..model import EngineError, Outcome, Plan, RunKey, RunOutcome, Verdict
+from ..reuse import store
+from ..reuse.key import KeyInputs
+from .execute import Executed, execute
+from .health import health, probe_cases, probe_lines, probe_path
+from .judge import DiagnosticIndex, judge
+from .stage import Stage, locked, stage
+from .targets import preflight
+
+Progress = Callable[[RunOutcome, int, int], None]
+
+
+def run_plan(
+    plan: Plan,
+    interpreters: Mapping[str, Interpreter] | None = None,
+    progress: Progress | None = None,
+    say: Callable[[str], None] | None = None,
+) -> dict[RunKey, RunOutcome]:
+    """Every run of the plan; on any interrupt, every checker process is killed before this returns."""
+    say = say or (lambda text: print(text, file=sys.stderr))
+    plan.workroot.mkdir(parents=True, exist_ok=True)
+    with locked(plan.workroot, say):
+        env = controlled_env(plan.workroot)
+        interpreters = dict(interpreters) if interpreters is not None else preflight(plan, env)
+        staged = stage(plan)
+        inputs = KeyInputs(plan.workroot, env, interpreters, staged.data)
+        keys = sorted(plan.run_keys(), key=lambda k: checkers.get(k.checker).cost)
+        for target in sorted({k.target for k in keys if checkers.get(k.checker).keeps_cache}):
+            # A target's fingerprint (a stat of every importable file) names mypy's cache; it can take a
+            # second, so it is computed beside the first runs, not in front of mypy's.
+            threading.Thread(target=_prefetch, args=(inputs, target), daemon=True).start()
+        procs = Processes()
+        done: dict[RunKey, RunOutcome] = {}
+        workers = max(1, min(len(keys), os.cpu_count() or 2))
+        pool = ThreadPoolExecutor(max_workers=workers)
+        try:
+            futures: dict[Future[RunOutcome], RunKey] = {
+                pool.submit(run_one, plan, key, interpreters[key.target], staged, env, inputs, procs): key
+                for key in keys
+            }
+            pending = set(futures)
+            while pending:
+                # A timed wait keeps the main thread responsive to Ctrl-C and SIGTERM.
+                finished, pending = wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    outcome = future.result()
+                    done[futures[future]] = outcome
+                    if progress is not None:
+                        progress(outcome, len(done), len(keys))
+        except BaseException:
+            procs.cancel()
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+        pool.shutdown(wait=True)
+        staged.verify()
+        return {key: done[key] for key in plan.run_keys()}
+
+
+def _prefetch(inputs: KeyInputs, target: str) -> None:
+    with contextlib.suppress(Exception):  # the run that needs it computes it again and reports the error
+        inputs.target(target)
+
+
+def run_one(
+    plan: Plan,
+    key: RunKey,
+    interp: Interpreter,
+    staged: Stage,
+    env: Mapping[str, str],
+    inputs: KeyInputs,
+    procs: Processes,
+) -> RunOutcome:
+    checker = checkers.get(key.checker)
+    cases = [c for c in plan.corpus.cases if c.applies_to(key.python_version)]
+    probes = probe_cases(key.target)
+    origin = staged.origin(cases, probes, key.target)
+    files = (*(staged.cases[c.id] for c in cases), *(staged.probes[key.target][p.id] for p in probes))
+    # Caches are per environment: two environments under one target name never share a mypy cache.
+    workdir = plan.workroot / f"{key.target}-{interp.identity}" / f"{key.checker}-py{key.python_version}"
+    root = plan.corpus.root.parent
+    # Only a checker that keeps a cache waits for the target's fingerprint: the others start at once.
+    tag = inputs.target(key.target)[:16] if checker.keeps_cache else "none"
+    spec = RunSpec(key, files, interp.executable, key.python_version, workdir, root, plan.reuse, env, origin, tag)
+    outcome = RunOutcome(key)
+    try:
+        executed = execute(checker, spec, plan.timeout, procs, inputs)
+    except EngineError as exc:
+        outcome.error = str(exc)
+        return outcome
+    result = outcome.result = executed.result
+    outcome.reused = executed.reused
+    index = DiagnosticIndex(result)
+    originals = [c.path for c in (*cases, *probes)]
+    problems = health(result, originals, checker.import_codes, root)
+    failed_probes: dict[str, Verdict] = {}
+    for probe in probes:
+        verdict = judge(probe, checker, result, {}, root, index)
+        if verdict.outcome is Outcome.FAIL:
+            failed_probes[probe.id] = verdict
+    limitation = checker.unsupported.get(key.target)
+    if limitation is not None:
+        # Still run it: the limitation must be shown to hold exactly, or the entry is stale.
+        signature = [
+            d
+            for d in index.errors(probe_path(key.target, limitation.probe))
+            if d.code == limitation.code and limitation.message in d.message
+        ]
+        if not problems and set(failed_probes) == {limitation.probe} and signature:
+            outcome.unsupported = limitation.reason
+            outcome.verdicts = {
+                c.id: Verdict(c.id, key, Outcome.UNSUPPORTED, (limitation.reason,)) for c in plan.corpus.cases
+            }
+            _save(executed, spec)
+        elif not problems and not failed_probes:
+            outcome.error = (
+                f"{key}: marked unsupported ({limitation.reason}), but the run is now sound; remove the entry"
+            )
+        else:
+            outcome.error = (
+                f"{key}: marked unsupported, but the run fails in another way than documented:\n"
+                + "\n".join([*problems, *probe_lines(failed_probes)])
+            )
+        return outcome
+    problems.extend(probe_lines(failed_probes))
+    if problems:
+        outcome.error = f"{key}: run cannot be trusted:\n" + "\n".join(problems)
+        return outcome  # and never cached
+    _save(executed, spec)
+    for case in plan.corpus.cases:
+        outcome.verdicts[case.id] = judge(case, checker, result, plan.corpus.divergences, root, index)
+    return outcome
+
+
+def _save(executed: Executed, spec: RunSpec) -> None:
+    """Only a healthy result is kept for reuse; a broken one must be run again."""
+    if executed.fingerprint is not None and not executed.reused:
+        store.save(spec.workdir, executed.fingerprint, executed.result)
+
+
+def summarize(outcomes: Mapping[RunKey, RunOutcome]) -> dict[Outcome, int]:
+    counts = dict.fromkeys(Outcome, 0)
+    for outcome in outcomes.values():
+        if outcome.error is not None:
+            continue  # a broken run gives no verdicts worth counting
+        for verdict in outcome.verdicts.values():
+            counts[verdict.outcome] += 1
+    return counts
+
+
+def judged(outcomes: Mapping[RunKey, RunOutcome]) -> int:
+    """Cells that were checked and compared with their claim: what exit 0 must rest on."""
+    counts = summarize(outcomes)
+    return counts[Outcome.PASS] + counts[Outcome.DIVERGENT] + counts[Outcome.FAIL]

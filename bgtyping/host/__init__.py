@@ -1,0 +1,1 @@
+"""What the host provides a run: the controlled environment, target interpreters, checker processes."""

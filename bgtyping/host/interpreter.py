@@ -1,0 +1,115 @@
+"""Target interpreters, as they report themselves: executable, sys.path, starlette/fastapi, our stubs."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import cast
+
+from ..model import EngineError
+
+_PROBE = r"""
+import importlib.metadata as md, importlib.util, json, os, sys
+def version(dist):
+    try:
+        return md.version(dist)
+    except Exception:
+        return None
+def found(name):
+    try:
+        return importlib.util.find_spec(name) is not None
+    except Exception:
+        return False
+def paramspec():
+    try:
+        with open(importlib.util.find_spec("starlette.background").origin, encoding="utf-8") as handle:
+            return "ParamSpec" in handle.read()
+    except Exception:
+        return None
+stubs = {}
+for entry in sys.path:
+    for pkg in ("starlette", "fastapi"):
+        if entry and pkg not in stubs and os.path.isfile(os.path.join(entry, pkg + "-stubs", "background.pyi")):
+            stubs[pkg] = os.path.join(entry, pkg + "-stubs")
+import sysconfig
+stdlib = sorted({sysconfig.get_paths()[k] for k in ("stdlib", "platstdlib")})
+print(json.dumps({
+    "stdlib": stdlib,
+    "executable": sys.executable, "prefix": sys.prefix, "base_prefix": sys.base_prefix,
+    "version": "%d.%d.%d" % sys.version_info[:3], "path": [p for p in sys.path if p],
+    "packages": {n: {"found": found(n), "version": version(n)} for n in ("starlette", "fastapi")},
+    "stubs": {p: {"path": d, "version": version("types-" + p + "-background")} for p, d in stubs.items()},
+    "paramspec": paramspec(),
+}))
+"""
+
+
+@dataclass(frozen=True)
+class Interpreter:
+    """A Python environment as the interpreter itself reports it, asked under the controlled env."""
+
+    given: Path
+    executable: Path
+    prefix: str
+    base_prefix: str
+    version: str
+    path: tuple[str, ...]
+    packages: Mapping[str, Mapping[str, object]]
+    stubs: Mapping[str, Mapping[str, object]]
+    paramspec: bool | None = None  # does starlette's own background.py type add_task with a ParamSpec?
+    stdlib: tuple[str, ...] = ()  # sysconfig's stdlib and platstdlib: the only folders counted by listing
+
+    @property
+    def identity(self) -> str:
+        """Which environment this is (not what is in it): names the per-environment cache folder."""
+        text = json.dumps([str(self.executable), self.prefix, list(self.path)])
+        return hashlib.sha256(text.encode()).hexdigest()[:12]
+
+    def version_of(self, package: str) -> str | None:
+        value = self.packages.get(package, {}).get("version")
+        return str(value) if value is not None else None
+
+
+def inspect_interpreter(python: Path, env: Mapping[str, str], cwd: Path) -> Interpreter:
+    try:
+        proc = subprocess.run(
+            [str(python), "-c", _PROBE],
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            errors="replace",
+            env=dict(env),
+            cwd=cwd,
+            timeout=60,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        raise EngineError(f"{python} did not answer within 60 s; is it a Python interpreter?") from None
+    except OSError as exc:
+        raise EngineError(f"{python} is not a Python interpreter: {exc.strerror or exc}") from None
+    try:
+        lines = proc.stdout.strip().splitlines()
+        if len(lines) != 1:  # e.g. a sitecustomize that prints: the checkers would read that output too
+            raise ValueError("extra output")
+        data = cast(dict[str, object], json.loads(lines[0]))
+        return Interpreter(
+            given=python,
+            executable=Path(str(data["executable"])),
+            prefix=str(data["prefix"]),
+            base_prefix=str(data["base_prefix"]),
+            version=str(data["version"]),
+            path=tuple(str(p) for p in cast(list[object], data["path"])),
+            packages=cast(dict[str, dict[str, object]], data["packages"]),
+            stubs=cast(dict[str, dict[str, object]], data["stubs"]),
+            paramspec=cast(bool | None, data.get("paramspec")),
+            stdlib=tuple(str(p) for p in cast(list[object], data["stdlib"])),
+        )
+    except (ValueError, KeyError, TypeError, IndexError):
+        detail = (proc.stderr.strip().splitlines() or [f"exit {proc.returncode}"])[-1][:200]
+        if proc.returncode == 0 and proc.stdout.strip():
+            detail = f"it prints on start-up ({proc.stdout.strip().splitlines()[0][:80]!r}); checkers cannot use it"
+        raise EngineError(f"{python} is not a working Python interpreter: {detail}") from None

@@ -1,0 +1,85 @@
+"""Checker processes in their own process groups, so a timeout, Ctrl-C or SIGTERM kills the whole tree."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import tempfile
+import threading
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+from ..model import EngineError
+
+
+class Cancelled(EngineError):
+    """The plan was interrupted; the run gives no verdict."""
+
+
+@dataclass(frozen=True)
+class Finished:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+class TimedOut(Exception):
+    pass
+
+
+class Processes:
+    """Every child started for one plan; `cancel()` kills them all and refuses new ones."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._live: set[subprocess.Popen[bytes]] = set()
+        self.cancelled = threading.Event()
+
+    def run(self, cmd: Sequence[str], *, cwd: Path, env: Mapping[str, str], timeout: float) -> Finished:
+        # Output goes to unnamed temporary files, read once at the end: no thread polls pipes while a
+        # checker writes megabytes of JSON and logs.
+        with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+            with self._lock:
+                if self.cancelled.is_set():
+                    raise Cancelled("interrupted")
+                proc = subprocess.Popen(
+                    list(cmd), cwd=cwd, env=dict(env), stdin=subprocess.DEVNULL, stdout=out, stderr=err,
+                    start_new_session=True,
+                )  # fmt: skip
+                self._live.add(proc)
+            try:
+                try:
+                    proc.wait(timeout=timeout)
+                except subprocess.TimeoutExpired:
+                    raise TimedOut from None
+            finally:
+                _kill_group(proc)  # a child the checker left behind (pyright's node) goes with it
+                proc.wait()
+                with self._lock:
+                    self._live.discard(proc)
+            if self.cancelled.is_set():
+                raise Cancelled("interrupted")
+            return Finished(proc.returncode, _text(out), _text(err))
+
+    def cancel(self) -> int:
+        """Kill every running child; returns how many were running."""
+        with self._lock:
+            self.cancelled.set()
+            live = list(self._live)
+        for proc in live:
+            _kill_group(proc)
+        return len(live)
+
+
+def _text(handle: IO[bytes]) -> str:
+    handle.seek(0)
+    return handle.read().decode("utf-8", errors="replace")  # a checker's odd bytes must not become a traceback
+
+
+def _kill_group(proc: subprocess.Popen[bytes]) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(proc.pid, signal.SIGKILL)

@@ -1,0 +1,1 @@
+"""Outputs: the terminal, CI (JUnit, annotations, step summary), results files and the report."""

@@ -1,0 +1,164 @@
+"""Per-checker results files (JSON, sorted, one cell per case x target x Python version) and their diff."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import NotRequired, TypedDict, cast
+
+from ..fsutil import atomic_write
+from ..model import BROKEN, EngineError, Outcome, Plan, RunKey, RunOutcome
+
+
+class Cell(TypedDict):
+    verdict: str
+    divergences: NotRequired[list[str]]
+    diagnostics: NotRequired[list[str]]
+    problems: NotRequired[list[str]]
+
+
+class CaseEntry(TypedDict):
+    group: str
+    claim: str
+    messages: dict[str, str]
+    cells: dict[str, Cell]
+
+
+class Document(TypedDict):
+    checker: str
+    version: str
+    runs: dict[str, str]
+    cases: dict[str, CaseEntry]
+
+
+def cell_key(key: RunKey) -> str:
+    return f"{key.target}-py{key.python_version}"
+
+
+def collect(plan: Plan, outcomes: Mapping[RunKey, RunOutcome]) -> dict[str, Document]:
+    """One document per checker: its version, the health of each run, and every cell.
+
+    A cell names its diagnostics as `line:column code`; the message text is kept once per case.
+    """
+    docs: dict[str, Document] = {}
+    for checker in plan.checkers:
+        keys = [k for k in plan.run_keys() if k.checker == checker]
+        versions = sorted({o.result.version for k in keys if (o := outcomes[k]).result is not None})
+        runs: dict[str, str] = {}
+        cases: dict[str, CaseEntry] = {
+            c.id: {"group": c.group, "claim": c.claim, "messages": {}, "cells": {}} for c in plan.corpus.cases
+        }
+        for key in keys:
+            outcome = outcomes[key]
+            runs[cell_key(key)] = (
+                f"broken: {outcome.error}"
+                if outcome.error
+                else f"unsupported: {outcome.unsupported}"
+                if outcome.unsupported
+                else "ok"
+            )
+            for case in plan.corpus.cases:
+                entry = cases[case.id]
+                verdict = outcome.verdicts.get(case.id)
+                cell: Cell = {"verdict": BROKEN if outcome.error or verdict is None else verdict.outcome.value}
+                if verdict is not None and outcome.error is None:
+                    if verdict.divergences:
+                        cell["divergences"] = list(verdict.divergences)
+                    if verdict.diagnostics:
+                        names = [f"{d.line}:{d.column} {d.code}" for d in verdict.diagnostics]
+                        cell["diagnostics"] = names
+                        entry["messages"].update(zip(names, (d.message for d in verdict.diagnostics), strict=True))
+                    if verdict.problems and verdict.outcome is Outcome.FAIL:
+                        cell["problems"] = list(verdict.problems)
+                entry["cells"][cell_key(key)] = cell
+        docs[checker] = {"checker": checker, "version": ", ".join(versions), "runs": runs, "cases": cases}
+    return docs
+
+
+def dump(doc: Document) -> str:
+    """Sorted and line-oriented: one line per cell and per message, so a change is a one-line diff."""
+
+    def line(value: object) -> str:
+        return json.dumps(value, sort_keys=True, ensure_ascii=False)
+
+    out = ["{", f' "checker": {line(doc["checker"])},', f' "version": {line(doc["version"])},', ' "runs": {']
+    out += [f"  {line(k)}: {line(v)}," for k, v in sorted(doc["runs"].items())]
+    out[-1] = out[-1].rstrip(",")
+    out += [" },", ' "cases": {']
+    cases = doc["cases"]
+    for i, (case, entry) in enumerate(sorted(cases.items())):
+        out.append(f"  {line(case)}: {{")
+        out.append(f'   "claim": {line(entry["claim"])},')
+        out.append(f'   "group": {line(entry["group"])},')
+        messages = sorted(entry["messages"].items())
+        out.append('   "messages": {' + ("" if messages else "},"))
+        if messages:
+            out += [f"    {line(k)}: {line(v)}," for k, v in messages]
+            out[-1] = out[-1].rstrip(",")
+            out.append("   },")
+        out.append('   "cells": {')
+        cells = sorted(entry["cells"].items())
+        out += [f"    {line(k)}: {line(v)}," for k, v in cells]
+        out[-1] = out[-1].rstrip(",")
+        out += ["   }", "  }" + ("," if i < len(cases) - 1 else "")]
+    out += [" }", "}"]
+    return "\n".join(out) + "\n"
+
+
+def write(folder: Path, docs: Mapping[str, Document]) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for checker, doc in docs.items():
+        atomic_write(folder / f"{checker}.json", dump(doc))
+
+
+def load(folder: Path) -> dict[str, Document]:
+    """Every results file in `folder`; a missing folder or an unreadable file is an EngineError."""
+    if not folder.is_dir():
+        raise EngineError("no such results folder", path=folder)
+    docs: dict[str, Document] = {}
+    for path in sorted(folder.glob("*.json")):
+        try:
+            data = json.loads(path.read_bytes().decode("utf-8"))
+        except (OSError, UnicodeDecodeError, ValueError) as exc:
+            raise EngineError(f"not a readable results file ({exc}); regenerate it with --results", path=path) from None
+        shape = {"checker": str, "version": str, "runs": dict, "cases": dict}
+        fields = cast(dict[str, object], data) if isinstance(data, dict) else {}
+        wrong = [k for k, kind in shape.items() if not isinstance(fields.get(k), kind)]
+        if wrong:
+            raise EngineError(f"not a results file: no `{wrong[0]}`; regenerate it with --results", path=path)
+        docs[path.stem] = cast(Document, data)
+    return docs
+
+
+def diff(old: Mapping[str, Document], new: Mapping[str, Document]) -> list[str]:
+    """Every cell, version or run status that differs, one line each; empty when nothing changed."""
+    changes: list[str] = []
+    for checker in sorted(set(old) | set(new)):
+        if checker not in old or checker not in new:
+            changes.append(f"{checker}: results {'added' if checker in new else 'removed'}")
+            continue
+        before, after = old[checker], new[checker]
+        if before["version"] != after["version"]:
+            changes.append(f"{checker}: version {before['version']} -> {after['version']}")
+        runs_before, runs_after = before["runs"], after["runs"]
+        for run in sorted(set(runs_before) | set(runs_after)):
+            if runs_before.get(run) != runs_after.get(run):
+                changes.append(f"{checker} {run}: run {runs_before.get(run)!r} -> {runs_after.get(run)!r}")
+        for case in sorted(set(before["cases"]) | set(after["cases"])):
+            empty: CaseEntry = {"group": "", "claim": "", "messages": {}, "cells": {}}
+            entry_before, entry_after = before["cases"].get(case, empty), after["cases"].get(case, empty)
+            cells_before, cells_after = entry_before["cells"], entry_after["cells"]
+            msgs_before, msgs_after = entry_before["messages"], entry_after["messages"]
+            for name in sorted(set(msgs_before) & set(msgs_after)):
+                if msgs_before[name] != msgs_after[name]:
+                    changes.append(f"{case} [{checker}] {name}: message {msgs_before[name]!r} -> {msgs_after[name]!r}")
+            for key in sorted(set(cells_before) | set(cells_after)):
+                a, b = cells_before.get(key), cells_after.get(key)
+                if a == b:
+                    continue
+                va = a["verdict"] if a else "absent"
+                vb = b["verdict"] if b else "absent"
+                what = f"{va} -> {vb}" if va != vb else f"{va}, diagnostics changed"
+                changes.append(f"{case} [{checker} {key}]: {what}")
+    return changes

@@ -1,0 +1,70 @@
+"""What a person reads on the terminal: progress, the summary line and the case x checker/target matrix."""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Mapping
+
+from ..engine.run import Progress
+from ..model import BROKEN, VERDICT_WORDS, WORST_FIRST, Outcome, Plan, RunKey, RunOutcome
+
+# One character a cell, so a six-checker, two-target matrix fits a terminal; the legend is printed with it.
+_CELL = {outcome: VERDICT_WORDS[outcome.value].mark for outcome in Outcome}
+_LEGEND = "legend: " + "   ".join(
+    f"{w.mark} {w.meaning}" for w in (*(VERDICT_WORDS[o.value] for o in Outcome), VERDICT_WORDS[BROKEN])
+)
+_ORDER = tuple(Outcome(v) for v in WORST_FIRST if v != BROKEN)
+
+
+def progress_printer() -> Progress:
+    started = time.monotonic()
+    live = sys.stderr.isatty()
+
+    def show(outcome: RunOutcome, done: int, total: int) -> None:
+        state = BROKEN if outcome.error else "reused" if outcome.reused else "done"
+        text = f"[{done}/{total}] {outcome.key} {state} ({time.monotonic() - started:.0f} s elapsed)"
+        if live:
+            end = "\n" if done == total else ""
+            print(f"\r\033[K{text}", end=end, file=sys.stderr, flush=True)
+        else:
+            print(text, file=sys.stderr, flush=True)
+
+    return show
+
+
+def summary_line(counts: Mapping[Outcome, int], broken: int, runs: int) -> str:
+    """Counts of cells; the known divergences are a part of the passed ones, and say so."""
+    passed = counts[Outcome.PASS] + counts[Outcome.DIVERGENT]
+    known = (
+        f" (of which {counts[Outcome.DIVERGENT]} as a known divergence predicts)" if counts[Outcome.DIVERGENT] else ""
+    )
+    return (
+        f"{passed} passed{known}, {counts[Outcome.FAIL]} failed, {counts[Outcome.SKIP]} skipped, "
+        f"{counts[Outcome.UNSUPPORTED]} unsupported; {broken} of {runs} runs broken"
+    )
+
+
+def render_matrix(plan: Plan, outcomes: Mapping[RunKey, RunOutcome]) -> str:
+    """Rows are cases, one narrow column per checker/target; a cell is the worst verdict over the Pythons."""
+    columns = list(dict.fromkeys((k.checker, k.target) for k in plan.run_keys()))
+    key = "  ".join(f"{i + 1}={c}/{t}" for i, (c, t) in enumerate(columns))
+    names = [f"{case.group}/{case.id}" for case in plan.corpus.cases]
+    width = max(len(n) for n in [*names, "case"])
+    lines = [
+        f"columns: {key}",
+        _LEGEND,
+        "",
+        "case".ljust(width) + " " + "".join(f"{i + 1:>3}" for i in range(len(columns))),
+    ]
+    for case, name in zip(plan.corpus.cases, names, strict=True):
+        cells: list[str] = []
+        for checker, target in columns:
+            runs = [o for k, o in outcomes.items() if (k.checker, k.target) == (checker, target)]
+            if any(o.error for o in runs):
+                cells.append(VERDICT_WORDS[BROKEN].mark)
+                continue
+            seen = {o.verdicts[case.id].outcome for o in runs if case.id in o.verdicts}
+            cells.append(next((_CELL[v] for v in _ORDER if v in seen), "?"))
+        lines.append(name.ljust(width) + " " + "".join(f"{c:>3}" for c in cells))
+    return "\n".join(lines)

@@ -1,0 +1,1 @@
+"""Reuse: the key of a run (everything that can change its verdict), fingerprints, and the saved result."""

@@ -1,0 +1,152 @@
+"""Fingerprints of everything a run could read: file trees and whole interpreters.
+
+Fingerprints are `(path, size, mtime_ns, ctime_ns, inode)` of every file: `touch` or an edit that
+restores mtime still changes ctime, so it cannot make a stale result look fresh.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import os
+from pathlib import Path
+from typing import Protocol
+
+from ..host.interpreter import Interpreter
+
+
+class Digest(Protocol):
+    def update(self, data: bytes, /) -> None: ...
+
+
+# What import resolution can read below a sys.path entry that is not part of an installation.
+_IMPORTABLE = frozenset({".py", ".pyi", ".pth", ".so", ".pyd", ".typed"})
+
+
+def _engine_itself(name: str) -> bool:
+    """The engine's own installed files: keyed by content elsewhere, and reinstalled by every nox session."""
+    return name == "bgtyping" or name.startswith(("bgtyping-", "_editable_impl_bgtyping", "__editable__.bgtyping"))
+
+
+def fingerprint_tree(digest: Digest, root: Path, *, everything: bool, exclude: Path | None = None) -> int:
+    """Feed every file below `root` (or only importable ones) into `digest`; returns the file count."""
+    digest.update(f"root\0{root}\n".encode())
+    try:
+        info = root.stat()
+    except OSError:
+        digest.update(b"missing\n")
+        return 0
+    if not root.is_dir():
+        _stat_line(digest, str(root), info)
+        return 1
+    return _walk(digest, str(root), everything, str(exclude) if exclude else None, set())
+
+
+def _walk(digest: Digest, folder: str, everything: bool, exclude: str | None, seen: set[tuple[int, int]]) -> int:
+    count = 0
+    try:
+        here = os.stat(folder)
+        if (here.st_dev, here.st_ino) in seen:  # a symlink loop, or a folder reached twice
+            digest.update(f"again\0{folder}\n".encode())
+            return 0
+        seen.add((here.st_dev, here.st_ino))
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError:
+        digest.update(f"unreadable\0{folder}\n".encode())
+        return 0
+    for entry in entries:
+        if _engine_itself(entry.name):
+            continue
+        try:
+            if entry.is_dir(follow_symlinks=True):
+                if _walk_into(entry.name, everything) and entry.path != exclude:
+                    digest.update(f"dir\0{entry.path}\n".encode())
+                    count += _walk(digest, entry.path, everything, exclude, seen)
+            elif everything or os.path.splitext(entry.name)[1] in _IMPORTABLE:
+                _stat_line(digest, entry.path, entry.stat(follow_symlinks=True))
+                count += 1
+        except OSError:
+            digest.update(f"gone\0{entry.path}\n".encode())
+    return count
+
+
+def fingerprint_listing(digest: Digest, root: Path) -> None:
+    """A standard library folder: which modules it has, not their contents (checkers read typeshed)."""
+    digest.update(f"listing\0{root}\n".encode())
+    try:
+        for entry in sorted(os.scandir(root), key=lambda e: e.name):
+            digest.update(f"{entry.name}\0{entry.is_dir()}\n".encode())
+    except OSError:
+        digest.update(b"unreadable\n")
+
+
+def _walk_into(name: str, everything: bool) -> bool:
+    if name == "__pycache__":
+        return False  # checkers never read bytecode
+    # Only an identifier (or a `-stubs` / metadata folder) can be imported; `.git` or `node_modules`-like
+    # folders of an editable checkout cannot change what resolves.
+    return everything or name.isidentifier() or name.endswith(("-stubs", ".dist-info", ".egg-info"))
+
+
+def _stat_line(digest: Digest, path: str, info: os.stat_result) -> None:
+    if info.st_nlink > 1:
+        # A hard link (uv installs from its cache that way): linking the same file into another venv
+        # changes its ctime everywhere, so its content counts instead of its ctime.
+        try:
+            with open(path, "rb") as handle:
+                content = hashlib.file_digest(handle, "sha256").hexdigest()
+        except OSError:
+            content = "unreadable"
+        digest.update(f"{path}\0{info.st_size}\0{info.st_mtime_ns}\0{content}\0{info.st_ino}\n".encode())
+        return
+    digest.update(f"{path}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_ctime_ns}\0{info.st_ino}\n".encode())
+
+
+def _is_stdlib(path: Path, interp: Interpreter) -> bool:
+    """Exactly the interpreter's stdlib folders, its zipped stdlib and lib-dynload; nothing else under its prefix."""
+    for stdlib in map(Path, interp.stdlib):
+        if path == stdlib or path == stdlib / "lib-dynload" or (path.suffix == ".zip" and path.parent == stdlib.parent):
+            return True
+    return False
+
+
+def fingerprint_interpreter(interp: Interpreter, exclude: Path | None = None, *, everything: bool = False) -> str:
+    """Every file the interpreter's sys.path exposes, plus its pyvenv.cfg (which ty and pyright read).
+
+    The standard library counts by its listing only: checkers read their own typeshed for it, and a
+    different Python is a different executable and version, which the key has anyway. `everything`
+    takes every file, not only importable ones (for a checker's own installation: its JavaScript, its
+    typeshed, its binaries).
+    """
+    digest = hashlib.sha256()
+    digest.update(json.dumps([str(interp.executable), interp.prefix, interp.version, list(interp.path)]).encode())
+    for entry in interp.path:
+        path = Path(entry)
+        if _is_stdlib(path, interp):
+            fingerprint_listing(digest, path)
+        else:
+            # An editable checkout on the path (outside the installation) counts by its importable files.
+            installed = path.is_relative_to(interp.prefix) or path.is_relative_to(interp.base_prefix)
+            fingerprint_tree(digest, path, everything=everything and installed, exclude=exclude)
+    fingerprint_tree(digest, Path(interp.prefix) / "pyvenv.cfg", everything=True)
+    fingerprint_tree(digest, interp.executable, everything=True)
+    return digest.hexdigest()
+
+
+@functools.cache
+def shebang_interpreter(exe: str) -> Path | None:
+    """A console script's interpreter (its `#!` line), or None for a native binary."""
+    try:
+        with open(exe, "rb") as handle:
+            first = handle.readline(4096)
+    except OSError:
+        return None
+    if not first.startswith(b"#!"):
+        return None
+    words = first[2:].decode(errors="replace").split()
+    if not words:
+        return None
+    if Path(words[0]).name == "env" and len(words) > 1:
+        return Path(words[1])
+    return Path(words[0])

@@ -1,0 +1,113 @@
+"""The reuse key: everything that can change a run's verdict, computed once per plan where it can be.
+
+A key covers the engine's own code, the checker's whole installation (its executable, and for a
+console script every file its interpreter can import, plus what the checker module names, such as
+pyright's downloaded package), the target environment as its interpreter reports it, the
+engine-written configuration, the controlled environment, the command line, and the bytes of every
+case file the checker reads. When in doubt, the key misses.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+
+from ..checkers.protocol import RunSpec, TypeChecker
+from ..host.interpreter import Interpreter, inspect_interpreter
+from ..model import EngineError
+from ..paths import ENGINE, REUSE_FILE
+from .fingerprint import fingerprint_interpreter, fingerprint_tree, shebang_interpreter
+
+
+class KeyInputs:
+    """Plan-scoped: each part of the key is computed once, however many runs share it."""
+
+    def __init__(
+        self,
+        workroot: Path,
+        env: Mapping[str, str],
+        interpreters: Mapping[str, Interpreter],
+        staged: Mapping[str, bytes],
+    ) -> None:
+        self.workroot = workroot
+        self.env = dict(env)
+        self.interpreters = interpreters
+        self.staged = staged  # staged path -> the bytes the engine wrote and judged
+        self._lock = threading.RLock()  # a part may be built from another part
+        self._parts: dict[tuple[str, str], str] = {}
+
+    def _once(self, kind: str, name: str, compute: Callable[[], str]) -> str:
+        with self._lock:  # one computation per part, even when runs ask at the same moment
+            if (kind, name) not in self._parts:
+                self._parts[(kind, name)] = str(compute())
+            return self._parts[(kind, name)]
+
+    def engine(self) -> str:
+        def compute() -> str:
+            digest = hashlib.sha256()
+            for path in sorted(ENGINE.rglob("*.py")):
+                digest.update(str(path.relative_to(ENGINE)).encode() + b"\0" + path.read_bytes())
+            return digest.hexdigest()
+
+        return self._once("engine", "", compute)
+
+    def target(self, name: str) -> str:
+        return self._once("target", name, lambda: fingerprint_interpreter(self.interpreters[name], self.workroot))
+
+    def checker(self, checker: TypeChecker, exe: str) -> str:
+        def compute() -> str:
+            digest = hashlib.sha256()
+            fingerprint_tree(digest, Path(exe), everything=True)
+            fingerprint_tree(digest, Path(exe).resolve(), everything=True)
+            interpreter = shebang_interpreter(exe)
+            if interpreter is not None:
+                found = interpreter if interpreter.is_absolute() else shutil.which(str(interpreter))
+                if found is not None:
+                    fingerprint_tree(digest, Path(found), everything=True)
+                if found is not None and interpreter.name.startswith("python"):
+                    try:
+                        digest.update(self._installation(Path(found)).encode())
+                    except EngineError:
+                        digest.update(os.urandom(16))  # cannot tell what it runs: never a hit
+            for extra in checker.inputs(self.env):
+                fingerprint_tree(digest, extra, everything=True)
+            return digest.hexdigest()
+
+        return self._once("checker", exe, compute)
+
+    def _installation(self, python: Path) -> str:
+        """A checker's interpreter and every file it can import; shared by checkers in one environment."""
+
+        def compute() -> str:
+            info = inspect_interpreter(python, self.env, self.workroot)
+            return fingerprint_interpreter(info, self.workroot, everything=True)
+
+        return self._once("installation", str(python), compute)
+
+    def staged_digest(self, path: str) -> str:
+        """Each staged file is hashed once per plan, however many runs read it."""
+        return self._once("file", path, lambda: hashlib.sha256(self.staged[path]).hexdigest())
+
+    def key(self, checker: TypeChecker, exe: str, cmd: Sequence[str], spec: RunSpec) -> str:
+        configs = {
+            p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(spec.workdir.iterdir())
+            if p.is_file() and p.name not in (REUSE_FILE,) and not p.name.startswith(".")
+        }
+        files = {str(p): self.staged_digest(str(p)) for p in spec.files}
+        material = {
+            "engine": self.engine(),
+            "checker": self.checker(checker, exe),
+            "target": self.target(spec.key.target),
+            "command": list(cmd),
+            "configs": configs,
+            "env": self.env,
+            "files": files,
+            "origin": {k: str(v) for k, v in spec.origin.items()},
+        }
+        return hashlib.sha256(json.dumps(material, sort_keys=True).encode()).hexdigest()

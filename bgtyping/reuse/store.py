@@ -1,0 +1,53 @@
+"""Reuse a healthy checker run when its key (reuse/key.py) is unchanged, so a rerun costs almost nothing.
+
+Only a run that passed every health check is saved; anything unreadable is a miss, never a hit.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import cast
+
+from ..fsutil import atomic_write
+from ..model import Diagnostic, RunKey, RunResult, Severity
+from ..paths import REUSE_FILE
+
+
+def load(workdir: Path, fingerprint: str) -> RunResult | None:
+    try:
+        data = cast(dict[str, object], json.loads((workdir / REUSE_FILE).read_text(encoding="utf-8")))
+        if data["key"] != fingerprint:
+            return None
+        raw_key = cast(dict[str, str], data["run"])
+        analyzed = data["analyzed"]
+        return RunResult(
+            key=RunKey(raw_key["checker"], raw_key["target"], raw_key["python_version"]),
+            version=str(data["version"]),
+            command=tuple(cast(list[str], data["command"])),
+            diagnostics=tuple(
+                Diagnostic(str(d[0]), int(str(d[1])), int(str(d[2])), cast(Severity, d[3]), str(d[4]), str(d[5]))
+                for d in cast(list[list[object]], data["diagnostics"])
+            ),
+            analyzed=frozenset(cast(list[str], analyzed)) if isinstance(analyzed, list) else cast(int | None, analyzed),
+            seconds=0.0,
+        )
+    except (OSError, ValueError, KeyError, TypeError, IndexError):
+        return None
+
+
+def save(workdir: Path, fingerprint: str, result: RunResult) -> None:
+    analyzed = sorted(result.analyzed) if isinstance(result.analyzed, frozenset) else result.analyzed
+    data = {
+        "key": fingerprint,
+        "run": {
+            "checker": result.key.checker,
+            "target": result.key.target,
+            "python_version": result.key.python_version,
+        },
+        "version": result.version,
+        "command": list(result.command),
+        "diagnostics": [[d.path, d.line, d.column, d.severity, d.code, d.message] for d in result.diagnostics],
+        "analyzed": analyzed,
+    }
+    atomic_write(workdir / REUSE_FILE, json.dumps(data))
