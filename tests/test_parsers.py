@@ -56,10 +56,10 @@ def test_output_cut_short_is_a_broken_run(checker: str, tmp_path: Path) -> None:
     try:
         parsed = checkers.get(checker).parse(cut, stderr if checker == "mypy" else "", spec_for(checker, tmp_path))
     except EngineError as exc:
-        refused = str(exc)
+        parsed, refused = None, str(exc)
     else:
         refused = ""
-    if refused:
+    if parsed is None:
         assert refused.startswith(f"{checker} printed")
         return
     result = RunResult(RunKey(checker, "inline", "3.11"), "cut", (), parsed.diagnostics, parsed.analyzed, 0.0)
