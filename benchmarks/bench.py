@@ -306,7 +306,7 @@ def pool_side(label: str, corpus: Corpus, python: Path, where: Path) -> Side:
         interp = interpreters[key.target]
         cases = [c for c in corpus.cases if c.applies_to(key.python_version)]
         origin = staged.origin(cases, probe_cases(key.target), key.target)
-        workdir = root / f"{key.target}-{interp.identity}" / f"{key.checker}-py{key.python_version}"
+        workdir = staged.run_folder(root, key, interp)
         tag = inputs.target(key.target)[:16]
         spec = RunSpec(
             key,

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from types import FrameType
 
-from . import checkers, pinned, version
+from . import checkers, escape, pinned, version
 from .corpus import load_corpus
 from .engine.run import judged, run_plan, summarize
 from .engine.targets import describe, parse_targets, preflight
@@ -28,7 +28,7 @@ from .fsutil import atomic_write, check_writable_dir
 from .host.hermetic import controlled_env, default_workdir
 from .model import PYTHON_VERSIONS, TARGET_FINGERPRINTS, EngineError, Outcome, Plan
 from .output import ci, results
-from .output.terminal import progress_printer, render_matrix, summary_line
+from .output.terminal import err, out, progress_printer, render_matrix, summary_line
 from .paths import CORPUS
 
 
@@ -130,13 +130,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return _main(args)
     except KeyboardInterrupt:
-        print("interrupted: every checker was stopped; no verdict", file=sys.stderr)
+        err("interrupted: every checker was stopped; no verdict")
         return 130
     except Terminated:
-        print("terminated: every checker was stopped; no verdict", file=sys.stderr)
+        err("terminated: every checker was stopped; no verdict")
         return 143
     except EngineError as exc:  # a fault after the run started, e.g. an output that cannot be written
-        print(f"error: {exc}", file=sys.stderr)
+        err(f"error: {exc}")
         return 1
     finally:
         if previous is not None:
@@ -177,35 +177,35 @@ def _main(args: argparse.Namespace) -> int:
         baseline = results.load(args.compare) if args.compare else None
         interpreters = preflight(plan, controlled_env(workroot))
     except EngineError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        err(escape.line(f"error: {exc}"))  # bad input is one line, whatever the names in it hold
         return 2
     for name, interp in interpreters.items():
-        print(describe(name, interp), file=sys.stderr)
-    outcomes = run_plan(plan, interpreters, progress=progress_printer(), say=lambda text: print(text, file=sys.stderr))
+        err(describe(name, interp))
+    outcomes = run_plan(plan, interpreters, progress=progress_printer(), say=err)
     if args.matrix:
-        print(render_matrix(plan, outcomes) + "\n")
+        out(render_matrix(plan, outcomes) + "\n")
     failures = [
         p for o in outcomes.values() for v in o.verdicts.values() if v.outcome is Outcome.FAIL for p in v.problems
     ]
     if failures:
-        print("\n".join(failures) + "\n")
+        out("\n".join(escape.line(str(p)) for p in failures) + "\n")
     broken = [o for o in outcomes.values() if o.error is not None]
     for outcome in broken:
-        print(f"error: {outcome.error}\n", file=sys.stderr)
+        err(f"error: {outcome.error}\n")
     for reason in dict.fromkeys(o.unsupported for o in outcomes.values() if o.unsupported):
         keys = ", ".join(str(o.key) for o in outcomes.values() if o.unsupported == reason)
-        print(f"unsupported: {keys}: {reason}")
+        out(f"unsupported: {keys}: {escape.line(reason)}")
     counts = summarize(outcomes)
     failed = counts[Outcome.FAIL]
-    print(summary_line(counts, len(broken), len(outcomes)))
+    out(summary_line(counts, len(broken), len(outcomes)))
     nothing = not broken and judged(outcomes) == 0
     if nothing:
-        print("error: nothing was judged: every cell was skipped or unsupported", file=sys.stderr)
+        err("error: nothing was judged: every cell was skipped or unsupported")
     if args.junitxml:
         atomic_write(args.junitxml, ci.junit(plan, outcomes))
     if args.github_annotations:
         for annotation in ci.github_annotations(plan, outcomes, Path.cwd()):
-            print(annotation)
+            print(annotation)  # the engine's own workflow commands, their data escaped by ci
     if summary := os.environ.get("GITHUB_STEP_SUMMARY"):
         ci.append_step_summary(Path(summary), plan, outcomes, summary_line(counts, len(broken), len(outcomes)))
     changed = False
@@ -215,8 +215,8 @@ def _main(args: argparse.Namespace) -> int:
             results.write(args.results, docs)
         if baseline is not None:
             changes = results.diff(baseline, docs)
-            print(f"\n{len(changes)} cells differ from {args.compare}" + (":" if changes else ""))
-            print("\n".join(f"  {c}" for c in changes))
+            out(f"\n{len(changes)} cells differ from {args.compare}" + (":" if changes else ""))
+            out("\n".join(f"  {escape.line(c)}" for c in changes))
             changed = bool(changes)
     return 1 if failed or broken or changed or nothing else 0
 

@@ -210,11 +210,24 @@ WORST_FIRST = (BROKEN, Outcome.FAIL.value, Outcome.DIVERGENT.value, Outcome.PASS
 
 
 @dataclass(frozen=True)
+class Problem:
+    """One claim a run did not meet, as data; every output formats it for its own sink."""
+
+    path: str  # the case file, relative to the corpus root's parent where it lies below it
+    line: int
+    checker: str
+    message: str  # may hold anything a checker printed: outputs escape it
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line} - {self.checker}: {self.message}"
+
+
+@dataclass(frozen=True)
 class Verdict:
     case: str
     key: RunKey
     outcome: Outcome
-    problems: tuple[str, ...] = ()
+    problems: tuple[Problem, ...] = ()
     divergences: tuple[str, ...] = ()
     diagnostics: tuple[Diagnostic, ...] = ()
 

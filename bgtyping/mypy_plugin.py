@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Final, Literal, cast
 
 from mypy.errorcodes import ErrorCode
-from mypy.nodes import Decorator, Expression, FuncDef, FuncItem, LambdaExpr, MemberExpr, NameExpr, TypeInfo
+from mypy.nodes import CallExpr, Decorator, Expression, FuncDef, FuncItem, LambdaExpr, MemberExpr, NameExpr, TypeInfo
 from mypy.plugin import FunctionContext, MethodContext, Plugin
 from mypy.subtypes import is_same_type
 from mypy.types import CallableType, Instance, Overloaded, Type, get_proper_type
@@ -73,8 +73,16 @@ _PARTIAL: Final = "functools.partial"
 Problem = Literal["generator", "unawaited"]
 
 
-def classify(typ: Type, expr: Expression | None = None) -> Problem | None:
-    """What is wrong with this task at run time, judged from its type (and the expression for a lambda)."""
+TypeOf = Callable[[Expression], "Type | None"]
+
+
+def classify(typ: Type | None, expr: Expression | None = None, type_of: TypeOf | None = None) -> Problem | None:
+    """What is wrong with this task at run time, judged from its type (and the expression where it says more).
+
+    `type_of` gives the type of a sub-expression: a partial of a partial is judged by what it wraps.
+    """
+    if isinstance(expr, LambdaExpr) and expr.is_generator:
+        return "generator"  # `lambda: (yield)`: its type says `() -> Any`, its body makes it a generator function
     proper = get_proper_type(typ)
     if isinstance(proper, CallableType):
         return _callable(proper, sync=isinstance(expr, LambdaExpr) or None)
@@ -83,7 +91,7 @@ def classify(typ: Type, expr: Expression | None = None) -> Problem | None:
         problems: list[Problem | None] = [_callable(item, sync=None) for item in proper.items]
         return problems[0] if all(problem == problems[0] for problem in problems) else None
     if isinstance(proper, Instance):
-        return _instance(proper)
+        return _instance(proper, expr, type_of)
     return None
 
 
@@ -132,10 +140,16 @@ def _returned(ret: Type, sync: bool) -> Problem | None:
     return None
 
 
-def _instance(typ: Instance) -> Problem | None:
+def _instance(typ: Instance, expr: Expression | None, type_of: TypeOf | None) -> Problem | None:
     if typ.type.fullname == _PARTIAL:
-        # starlette unwraps partial objects before it decides sync or async, so judge the wrapped function.
+        # starlette unwraps partial objects, nested ones too, before it decides sync or async: judge what
+        # the innermost partial wraps.
         wrapped = typ.extra_attrs.attrs.get("__mypy_partial") if typ.extra_attrs else None
+        if _is_partial_call(wrapped):
+            # A partial of a partial: mypy records the inner partial's `__call__`, which hides the function.
+            inner = expr.args[0] if isinstance(expr, CallExpr) and expr.args else None
+            found = type_of(inner) if inner is not None and type_of is not None else None
+            return classify(found, inner, type_of) if found is not None else None  # else: say nothing, never guess
         if wrapped is not None:
             return classify(wrapped)
         return _returned(typ.args[0], sync=False) if typ.args else None
@@ -153,6 +167,30 @@ def _instance(typ: Instance) -> Problem | None:
         return None
     # A protocol's (or a stub's) __call__ is satisfied by an async def just as well.
     return _returned(signature.ret_type, sync=not (typ.type.is_protocol or method.is_trivial_body))
+
+
+def _inferred(api: object) -> TypeOf | None:
+    """The type mypy already inferred for an expression (the call's arguments are checked before the hook).
+
+    Read from the checker's type map, never inferred again: a second inference could report errors twice.
+    """
+    lookup = getattr(api, "lookup_type", None)
+    if not callable(lookup):
+        return None
+
+    def type_of(expr: Expression) -> Type | None:
+        try:
+            return cast(Type, lookup(expr))
+        except KeyError:
+            return None
+
+    return type_of
+
+
+def _is_partial_call(typ: Type | None) -> bool:
+    proper = get_proper_type(typ) if typ is not None else None
+    definition = proper.definition if isinstance(proper, CallableType) else None
+    return isinstance(definition, FuncDef) and definition.fullname == f"{_PARTIAL}.__call__"
 
 
 def _describe(expr: Expression) -> str:
@@ -205,7 +243,7 @@ def _hook(ctx: FunctionContext | MethodContext) -> Type:
     index = names.index("func") if "func" in names else len(ctx.arg_types)
     if index < len(ctx.arg_types) and ctx.arg_types[index]:
         expr = ctx.args[index][0]
-        problem = classify(ctx.arg_types[index][0], expr)
+        problem = classify(ctx.arg_types[index][0], expr, _inferred(ctx.api))
         if problem is not None:
             ctx.api.fail(_MESSAGES[problem].format(task=_describe(expr)), expr, code=_CODES[problem])
     return ctx.default_return_type

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from . import escape
 from .corpus import load_corpus
 from .engine.run import judged, run_plan
 from .engine.targets import parse_targets, preflight
@@ -95,7 +96,7 @@ def pytest_configure(config: pytest.Config) -> None:
         )
         interpreters = preflight(plan, controlled_env(plan.workroot))
     except EngineError as exc:
-        raise pytest.UsageError(str(exc)) from exc
+        raise pytest.UsageError(escape.line(str(exc))) from exc
     config.stash[_PLAN] = Batch(plan, interpreters)
 
 
@@ -188,14 +189,18 @@ class CaseItem(_BatchItem):
     def runtest(self) -> None:
         outcome = self.outcome()
         if outcome.error is not None:
-            raise CaseFailure(f"{self.key}: the checker run failed, so no verdict is trusted:\n{outcome.error}")
+            raise CaseFailure(
+                escape.lines(f"{self.key}: the checker run failed, so no verdict is trusted:\n{outcome.error}")
+            )
         verdict = outcome.verdicts[self.case.id]
         if verdict.outcome is Outcome.UNSUPPORTED:
             pytest.skip(f"{self.key.checker} does not support the {self.key.target} target: {outcome.unsupported}")
         if verdict.outcome is Outcome.SKIP:
             pytest.skip(f"{self.case.id} needs Python >= {self.case.min_python}")
         if verdict.outcome is Outcome.FAIL:
-            raise CaseFailure(f"{self.case.claim}\n" + "\n".join(verdict.problems))
+            raise CaseFailure(
+                escape.lines(f"{self.case.claim}\n" + "\n".join(escape.line(str(p)) for p in verdict.problems))
+            )
 
     def reportinfo(self) -> tuple[Path, int, str]:
         return self.path, 0, f"{self.case.id}[{self.key}]"
@@ -215,7 +220,7 @@ class RunItem(_BatchItem):
     def runtest(self) -> None:
         outcome = self.outcome()
         if outcome.error is not None:
-            raise CaseFailure(outcome.error)
+            raise CaseFailure(escape.lines(outcome.error))
         if outcome.unsupported is not None:
             pytest.xfail(f"unsupported, and shown to still fail: {outcome.unsupported}")
 

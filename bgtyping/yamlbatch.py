@@ -28,6 +28,7 @@ from pathlib import Path
 import jinja2
 from mypy.options import PER_MODULE_OPTIONS
 
+from . import escape
 from .corpus.yamlfile import load_yaml_cases
 from .model import EngineError, YamlCase
 
@@ -258,11 +259,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         results = run(args.folder, args.mypy_ini_file, args.workdir.absolute())
     except EngineError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(escape.line(f"error: {exc}"), file=sys.stderr)
         return 2
     failed = {k: v for k, v in results.items() if v}
     for key, found in failed.items():
-        print(f"FAIL {key}\n" + "\n".join(f"  {p}" for p in found))
+        print(escape.line(f"FAIL {key}") + "\n" + "\n".join(f"  {escape.line(p)}" for p in found))
     print(f"{len(results) - len(failed)} passed, {len(failed)} failed in {time.perf_counter() - started:.2f}s")
     return 1 if failed else 0
 

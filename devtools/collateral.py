@@ -131,7 +131,7 @@ def ancient(python: Path, corpus_root: Path, workdir: Path) -> list[str]:
         verdicts = [judge(c, checkers.get("mypy"), result, corpus.divergences, spec.root) for c in cases]
         failed = [v for v in verdicts if v.outcome is Outcome.FAIL]
         lines.append(f"ancient py{version}: {len(verdicts) - len(failed)} of {len(verdicts)} plugin cases hold")
-        lines.extend(f"DIFF {key}: {problem}" for v in failed for problem in v.problems)
+        lines.extend(f"DIFF {key}: {problem}" for v in failed for problem in map(str, v.problems))
     return lines
 
 

@@ -101,4 +101,7 @@ def test_job_summary_under_github_actions(
     assert run(make_corpus, inline_python, tmp_path) == 1
     text = summary.read_text(encoding="utf-8")
     assert text.startswith("## bgtyping\n\n1 passed, 1 failed, 0 skipped, 0 unsupported; 0 of 1 runs broken\n")
-    assert "| mypy on inline (Python 3.11) | `f(1)` | expected arg-type, got no error | check_bad.py:3 |" in text
+    assert (
+        "| mypy on inline (Python 3.11) | <code>f(1)</code> | expected arg-type, got no error | check_bad.py:3 |"
+        in text
+    )

@@ -62,6 +62,10 @@ BAD_CASES = {
     "pyright ignore comment": ('"""Claim."""\nx: int = ""  # pyright: ignore[x]\n', 2, "ignore comments"),
     "no docstring": ("x = 1\n", 1, "one-line docstring"),
     "two-line docstring": ('"""Claim\nmore."""\n', 1, "one-line docstring"),
+    # A claim reaches the terminal, annotations, JUnit and the page: control characters are refused.
+    "control character in the claim": ('"""Claim\x01."""\n', 1, "claim holds a control character (\\x01)"),
+    "escape sequence in the claim": ('"""Claim \x1b[31mred."""\n', 1, "control character (\\x1b)"),
+    "line separator in the claim": ('"""Claim\u2028more."""\n', 1, "control character (\\u2028)"),
     "syntax error": ('"""Claim."""\ndef (:\n', 2, "not valid Python"),
     "unclosed parenthesis": ('"""Claim."""\nx = 1\nf(\n', 3, "not valid Python"),
     "bad dedent": ('"""Claim."""\nif x:\n        y = 1\n    z = 2\n', 4, "not valid Python"),

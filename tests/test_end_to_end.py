@@ -167,3 +167,17 @@ def test_pytest_plugin_items_and_failure_format(inline_python: Path, tmp_path: P
     assert "1 failed, 2 passed in" in proc.stdout
     assert "corpus/cases/check_wrong.py:3 - mypy: expected arg-type, got no error" in proc.stdout
     assert 'name="mypy-inline-py3.11"' in junit.read_text()
+
+
+def test_one_workdir_serves_any_number_of_corpora(inline_python: Path, tmp_path: Path) -> None:
+    """The shipped corpus, a checkout's copy, then the shipped one again: each run green, none sees the other's."""
+    checkout = copy_corpus(tmp_path / "checkout")
+    work = tmp_path / "work"
+    for corpus in (CORPUS, checkout, CORPUS, checkout):
+        proc = cli(
+            "--corpus", corpus, "--select", "sync/*", "--target", f"inline={inline_python}",
+            "--checker", "mypy", "--checker", "pyright", "--workdir", work,
+        )  # fmt: skip
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+        assert "0 failed" in proc.stdout
+        assert "0 of 2 runs broken" in proc.stdout

@@ -22,6 +22,7 @@ LAYERS: dict[str, int] = {
     "bgtyping.model": 0,
     "bgtyping.paths": 0,
     "bgtyping.fsutil": 0,
+    "bgtyping.escape": 0,
     "bgtyping.mypy_plugin": 0,
     "bgtyping.corpus": 1,
     "bgtyping.checkers": 2,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -101,10 +102,75 @@ def _browser() -> str:
     return found
 
 
-def test_html_page_in_a_headless_browser(tmp_path: Path) -> None:
+def _uneven() -> dict[str, results.Document]:
+    """The committed results, but ty's file lacks one case and holds one the others do not."""
+    docs = results.load(RESULTS)
+    cases = docs["ty"]["cases"]
+    dropped = sorted(cases)[0]
+    extra = cases[sorted(cases)[1]]
+    del cases[dropped]
+    cases["check_only_in_ty"] = {
+        "group": extra["group"], "claim": "Only ty's file holds this case.", "messages": {}, "cells": extra["cells"]
+    }  # fmt: skip
+    return docs
+
+
+def _span_counts(page: str) -> dict[tuple[str, str], int]:
+    dom = _Cells()
+    dom.feed(page)
+    found: Counter[tuple[str, str]] = Counter()
+    for (_, checker), verdicts in dom.cells.items():
+        found.update((checker, v) for v in verdicts)
+    return dict(found)
+
+
+def test_the_report_renders_the_union_of_cases_and_both_formats_count_alike() -> None:
+    docs = _uneven()
+    dropped = sorted(results.load(RESULTS)["ty"]["cases"])[0]
+    md, page = report.markdown(docs), report.page(docs)
+    assert "check_only_in_ty" in md
+    assert "check_only_in_ty" in page
+    row = next(line for line in md.splitlines() if line.startswith(f"| `{dropped}`"))
+    cells = [c.strip() for c in row.strip("|").split(" | ")]
+    assert cells[1 + list(docs).index("ty")] == report.ABSENT  # shown as absent, not dropped
+    assert cells.count(report.ABSENT) == 1
+    spans = _span_counts(page)
+    for line in md.splitlines():
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        if cells and cells[0] in docs:  # a row of the Markdown summary table
+            for verdict, count in zip(report.VERDICTS, cells[2:], strict=True):
+                assert int(count) == spans.get((cells[0], verdict), 0), (cells[0], verdict)
+
+
+@pytest.mark.parametrize("broken", ["messages", "cases"])
+def test_a_results_file_with_a_missing_field_is_one_line_and_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], broken: str
+) -> None:
+    from bgtyping.cli import main
+
+    folder = tmp_path / "results"
+    folder.mkdir()
+    text = (RESULTS / "mypy.json").read_text(encoding="utf-8")
+    doc = json.loads(text)
+    if broken == "messages":
+        del doc["cases"][sorted(doc["cases"])[0]]["messages"]
+    else:
+        doc["cases"] = {"x": 1}
+    (folder / "mypy.json").write_text(json.dumps(doc), encoding="utf-8")
+    assert main(["--compare", str(folder), "--checker=mypy", f"--workdir={tmp_path / 'w'}"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1, err
+    assert err.startswith("error: ")
+    assert "mypy.json" in err
+    assert "Traceback" not in err
+    assert report.main(["--results", str(folder), "--markdown", str(tmp_path / "R.md")]) == 2
+
+
+@pytest.mark.parametrize("which", ["committed", "uneven"])
+def test_html_page_in_a_headless_browser(tmp_path: Path, which: str) -> None:
     browser = _browser()
     page = tmp_path / "index.html"
-    docs = results.load(RESULTS)
+    docs = results.load(RESULTS) if which == "committed" else _uneven()
     page.write_text(report.page(docs), encoding="utf-8")
     proc = subprocess.run(
         [browser, *BROWSER_FLAGS, f"--user-data-dir={tmp_path / 'profile'}", "--dump-dom", page.as_uri()],
@@ -123,4 +189,4 @@ def test_html_page_in_a_headless_browser(tmp_path: Path) -> None:
             tally.update(expected)
         for verdict in report.VERDICTS:
             assert dom.summary[(checker, verdict)] == str(tally[verdict]), (checker, verdict)
-    assert len(dom.cells) == len(docs) * len(next(iter(docs.values()))["cases"])
+    assert len(dom.cells) == sum(len(doc["cases"]) for doc in docs.values())

@@ -10,6 +10,7 @@ import tokenize
 from collections.abc import Mapping
 from pathlib import Path
 
+from .. import escape
 from ..model import CHECKER_NAMES, KINDS, PYTHON_VERSIONS, Case, Divergence, EngineError, LineSpec
 from .comments import find_comments, scan_comments
 
@@ -26,6 +27,8 @@ _SKIPPED_CODE = re.compile(r"\b(?:TYPE_CHECKING|no_type_check(?:_decorator)?|sys
 _PYTHONISH = re.compile(r"\.(py|pyi|pyw)$", re.IGNORECASE)
 _MARKER_NAMES = frozenset({"E", "diverge"})
 _STATIC_ONLY = re.compile(r"^#\s*static-only:(.*)$")
+# Control characters and the separators str.splitlines() ends a line at; a tab is allowed.
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 def load_cases(cases_dir: Path, divergences: Mapping[str, Divergence], select: str | None = None) -> tuple[Case, ...]:
@@ -33,6 +36,11 @@ def load_cases(cases_dir: Path, divergences: Mapping[str, Divergence], select: s
         raise EngineError("the corpus has no cases/ folder", path=cases_dir)
     everything = sorted(p for p in cases_dir.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
     for path in everything:
+        if (bad := _CONTROL.search(path.relative_to(cases_dir).as_posix())) is not None:
+            # Folder names reach every output (pytest's node ids among them, which the engine does not escape).
+            raise EngineError(
+                f"a case path holds a control character ({escape.visible(bad.group())}); rename it", path=path
+            )
         # A case the loader would skip (`check_x.pyi`, `check_x.PY`) must not go unjudged silently.
         if (_PYTHONISH.search(path.name) or path.name.startswith("check_")) and not path.name.endswith(".py"):
             raise EngineError("not a case file: cases end in `.py` (rename or remove it)", path=path)
@@ -132,6 +140,13 @@ def _claim(path: Path, source: str, min_python: tuple[int, int] | None) -> str:
             doc = opening.value.value
     if not isinstance(doc, str) or "\n" in doc.strip() or not doc.strip():
         raise EngineError("a case opens with a one-line docstring that states its claim", path=path, line=1)
+    if (bad := _CONTROL.search(doc)) is not None:
+        # A claim is printed, annotated, put in JUnit and on the results page: plain text only.
+        raise EngineError(
+            f"the claim holds a control character ({escape.visible(bad.group())}); state it in plain text",
+            path=path,
+            line=1,
+        )
     return doc.strip()
 
 

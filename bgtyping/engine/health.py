@@ -6,6 +6,7 @@ import functools
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from .. import escape
 from ..corpus.pycases import parse_case
 from ..model import TARGET_FINGERPRINTS, Case, EngineError, RunResult, Verdict
 from ..paths import PROBES
@@ -36,7 +37,7 @@ def probe_lines(failed: Mapping[str, Verdict]) -> list[str]:
     for verdict in failed.values():
         probe = next(p for t in TARGET_FINGERPRINTS for p in probe_cases(t) if p.id == verdict.case)
         lines.append(f"resolution probe {probe.id} ({probe.claim}) failed:")
-        lines.extend(f"  {p}" for p in verdict.problems)
+        lines.extend(f"  {escape.line(str(p))}" for p in verdict.problems)
     return lines
 
 
@@ -46,9 +47,9 @@ def health(result: RunResult, files: Sequence[Path], import_codes: frozenset[str
     checked = {str(p) for p in files}
     for diag in result.diagnostics:
         if diag.code in import_codes:
-            problems.append(f"import did not resolve: {diag.render(result.key.checker, root)}")
+            problems.append(f"import did not resolve: {escape.line(diag.render(result.key.checker, root))}")
         elif diag.severity == "error" and diag.path not in checked:
-            problems.append(f"error outside the corpus: {diag.render(result.key.checker, root)}")
+            problems.append(f"error outside the corpus: {escape.line(diag.render(result.key.checker, root))}")
     analyzed = result.analyzed
     if analyzed is None:
         problems.append("the checker did not say which files it analysed")

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from ..checkers.protocol import TypeChecker
-from ..model import Case, Diagnostic, Divergence, LineSpec, Outcome, RunResult, Verdict
+from ..model import Case, Diagnostic, Divergence, LineSpec, Outcome, Problem, RunResult, Verdict
 
 
 def expected_codes(spec: LineSpec, checker: TypeChecker) -> frozenset[str]:
@@ -46,11 +46,11 @@ def judge(
     if not case.applies_to(key.python_version):
         return Verdict(case.id, key, Outcome.SKIP)
     actual = (index or DiagnosticIndex(result)).by_line(case.path)
-    problems: list[str] = []
+    problems: list[Problem] = []
     used: list[str] = []
 
-    def at(line: int) -> str:  # only for a problem: most cases have none, and the path costs
-        return f"{_rel(case.path, root)}:{line} - {checker.name}"
+    def at(line: int, message: str) -> Problem:  # only for a problem: most cases have none, and the path costs
+        return Problem(_rel(case.path, root), line, checker.name, message)
 
     for line in sorted(set(actual) | set(case.lines)):
         spec = case.lines.get(line, LineSpec())
@@ -63,8 +63,11 @@ def judge(
         idle = [d.id for d in known if d.reports[checker.name] == truth]
         if idle:
             problems.append(
-                f"{at(line)}: divergence [{', '.join(idle)}] changes nothing on this line: "
-                f"its reports for {checker.name} equal what the line claims ({_codes(truth)}); it is stale"
+                at(
+                    line,
+                    f"divergence [{', '.join(idle)}] changes nothing on this line: "
+                    f"its reports for {checker.name} equal what the line claims ({_codes(truth)}); it is stale",
+                )
             )
             continue
         expected = frozenset[str]().union(*(d.reports[checker.name] for d in known)) if known else truth
@@ -76,18 +79,21 @@ def judge(
         if known and got == truth:
             ids = ", ".join(d.id for d in known)
             problems.append(
-                f"{at(line)}: now reports the truth ({_codes(truth)}); the recorded "
-                f"known divergence [{ids}] no longer reproduces with this {checker.name} version"
+                at(
+                    line,
+                    f"now reports the truth ({_codes(truth)}); the recorded "
+                    f"known divergence [{ids}] no longer reproduces with this {checker.name} version",
+                )
             )
             continue
         want = f"expected {_codes(expected)}" + (f" (known divergence {[d.id for d in known]})" if known else "")
         if not diags:
-            problems.append(f"{at(line)}: {want}, got no error")
+            problems.append(at(line, f"{want}, got no error"))
             continue
         for diag in diags:
             note = "unexpected" if diag.code not in expected else "expected"
-            problems.append(f"{diag.render(checker.name, root)}  [{note}; {want}]")
-        problems.extend(f"{at(line)}: missing expected {code}" for code in sorted(expected - got))
+            problems.append(at(line, f"{diag.code or '-'} {diag.message}  [{note}; {want}]"))
+        problems.extend(at(line, f"missing expected {code}") for code in sorted(expected - got))
     all_diags = tuple(d for line in sorted(actual) for d in actual[line])
     if problems:
         return Verdict(case.id, key, Outcome.FAIL, tuple(problems), tuple(used), all_diags)

@@ -97,8 +97,9 @@ def run_one(
     probes = probe_cases(key.target)
     origin = staged.origin(cases, probes, key.target)
     files = (*(staged.cases[c.id] for c in cases), *(staged.probes[key.target][p.id] for p in probes))
-    # Caches are per environment: two environments under one target name never share a mypy cache.
-    workdir = plan.workroot / f"{key.target}-{interp.identity}" / f"{key.checker}-py{key.python_version}"
+    # Caches are per environment and corpus: two environments under one target name, or two corpora, never
+    # share a mypy cache.
+    workdir = staged.run_folder(plan.workroot, key, interp)
     root = plan.corpus.root.parent
     # Only a checker that keeps a cache waits for the target's fingerprint: the others start at once.
     tag = inputs.target(key.target)[:16] if checker.keeps_cache else "none"
@@ -129,9 +130,7 @@ def run_one(
         ]
         if not problems and set(failed_probes) == {limitation.probe} and signature:
             outcome.unsupported = limitation.reason
-            outcome.verdicts = {
-                c.id: Verdict(c.id, key, Outcome.UNSUPPORTED, (limitation.reason,)) for c in plan.corpus.cases
-            }
+            outcome.verdicts = {c.id: Verdict(c.id, key, Outcome.UNSUPPORTED) for c in plan.corpus.cases}
             _save(executed, spec)
         elif not problems and not failed_probes:
             outcome.error = (

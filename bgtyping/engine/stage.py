@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..fsutil import write_if_changed
-from ..model import Case, EngineError, Plan
+from ..host.interpreter import Interpreter
+from ..model import Case, EngineError, Plan, RunKey
 from .health import probe_cases
 
 
@@ -22,6 +23,13 @@ class Stage:
     cases: Mapping[str, Path]  # case id -> staged path
     probes: Mapping[str, Mapping[str, Path]]  # target -> probe id -> staged path
     data: Mapping[str, bytes]  # staged path -> bytes
+
+    def run_folder(self, workroot: Path, key: RunKey, interp: Interpreter) -> Path:
+        """A run's own folder (its config, mypy's cache, the saved result), one per corpus and environment.
+
+        Runs on different corpora never share one: mypy's cache would hold the other corpus's staged paths.
+        """
+        return workroot / f"{key.target}-{interp.identity}-{self.folder.name}" / f"{key.checker}-py{key.python_version}"
 
     def origin(self, cases: Sequence[Case], probes: Sequence[Case], target: str) -> dict[str, Path]:
         found = {str(self.cases[c.id]): c.path for c in cases}

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import argparse
-import html
 import sys
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from .. import escape
 from ..fsutil import atomic_write
-from ..model import MATRIX_TARGETS, PYTHON_VERSIONS, VERDICT_WORDS, WORST_FIRST, EngineError
+from ..model import MATRIX_TARGETS, PYTHON_VERSIONS, TARGET_FINGERPRINTS, VERDICT_WORDS, WORST_FIRST, EngineError
 from .results import Cell, Document, load
 
 VERDICTS = tuple(VERDICT_WORDS)
@@ -34,12 +34,20 @@ def counts(doc: Document) -> Counter[str]:
     return found
 
 
+# A case that one checker's results file does not hold: shown as such, never dropped from the page.
+ABSENT = "absent"
+
+
 def _layout(docs: Mapping[str, Document]) -> tuple[list[str], dict[str, list[tuple[str, str]]]]:
+    """Every case of every checker's file (the union), by group; its group and claim from the first file that has it."""
     checkers = list(docs)
-    first = docs[checkers[0]]
+    info: dict[str, tuple[str, str]] = {}
+    for checker in checkers:
+        for case, entry in docs[checker]["cases"].items():
+            info.setdefault(case, (entry["group"], entry["claim"]))
     groups: dict[str, list[tuple[str, str]]] = {}
-    for case, info in sorted(first["cases"].items()):
-        groups.setdefault(info["group"], []).append((case, info["claim"]))
+    for case, (group, claim) in sorted(info.items()):
+        groups.setdefault(group, []).append((case, claim))
     return checkers, dict(sorted(groups.items()))
 
 
@@ -61,14 +69,16 @@ def markdown(docs: Mapping[str, Document]) -> str:
     ]
     for checker in checkers:
         c = counts(docs[checker])
-        out.append(f"| {checker} | {docs[checker]['version']} | " + " | ".join(str(c[v]) for v in VERDICTS) + " |")
+        version = escape.markdown_cell(docs[checker]["version"])
+        out.append(f"| {checker} | {version} | " + " | ".join(str(c[v]) for v in VERDICTS) + " |")
     for group, cases in groups.items():
-        out += ["", f"## {group}", "", "| case | " + " | ".join(checkers) + " |", "|---|" + "---|" * len(checkers)]
+        heading = escape.markdown_cell(group)
+        out += ["", f"## {heading}", "", "| case | " + " | ".join(checkers) + " |", "|---|" + "---|" * len(checkers)]
         for case, claim in cases:
-            row = [f"`{case}` {claim}"]
+            row = [f"`{escape.markdown_cell(case)}` {escape.markdown_cell(claim)}"]
             for checker in checkers:
-                cells = docs[checker]["cases"][case]["cells"]
-                row.append(" / ".join(aggregate(cells, t) for t in MATRIX_TARGETS))
+                entry = docs[checker]["cases"].get(case)
+                row.append(" / ".join(aggregate(entry["cells"], t) for t in MATRIX_TARGETS) if entry else ABSENT)
             out.append("| " + " | ".join(row) + " |")
     return "\n".join(out) + "\n"
 
@@ -101,7 +111,7 @@ document.getElementById('summary').dataset.ready = 'yes';
 
 def page(docs: Mapping[str, Document]) -> str:
     checkers, groups = _layout(docs)
-    esc = html.escape
+    esc, attr = escape.html_text, escape.html_attribute
     parts = [
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>",
         "<title>BackgroundTasks typing results</title>",
@@ -116,7 +126,7 @@ def page(docs: Mapping[str, Document]) -> str:
     ]
     for checker in checkers:
         parts.append(
-            f"<tr data-checker='{esc(checker)}'><td>{esc(checker)}</td><td>{esc(str(docs[checker]['version']))}</td>"
+            f"<tr data-checker='{attr(checker)}'><td>{esc(checker)}</td><td>{esc(str(docs[checker]['version']))}</td>"
             + "".join(f"<td data-verdict='{v}'>?</td>" for v in VERDICTS)
             + "</tr>"
         )
@@ -128,8 +138,14 @@ def page(docs: Mapping[str, Document]) -> str:
         for case, claim in cases:
             parts.append(f"<tr><td class='claim'><code>{esc(case)}</code><br>{esc(claim)}</td>")
             for checker in checkers:
-                entry = docs[checker]["cases"][case]
-                parts.append(_cell_html(checker, case, entry["cells"], entry["messages"]))
+                found = docs[checker]["cases"].get(case)
+                if found is None:
+                    parts.append(
+                        f"<td class='cell absent' data-checker='{attr(checker)}' data-case='{attr(case)}'>"
+                        f"<span class='v skip' title='not in {attr(checker)}.json'>{ABSENT}</span></td>"
+                    )
+                else:
+                    parts.append(_cell_html(checker, case, found["cells"], found["messages"]))
             parts.append("</tr>")
         parts.append("</tbody></table>")
     parts.append(f"<script>{_SCRIPT}</script></body></html>")
@@ -137,16 +153,17 @@ def page(docs: Mapping[str, Document]) -> str:
 
 
 def _cell_html(checker: str, case: str, cells: Mapping[str, Cell], messages: Mapping[str, str]) -> str:
-    esc = html.escape
+    esc, attr = escape.html_text, escape.html_attribute
     badges: list[str] = []
     by_text: dict[str, list[str]] = {}
-    for key in sorted(cells, key=lambda k: (MATRIX_TARGETS.index(k.split("-")[0]), k)):
+    order = list(MATRIX_TARGETS) + [t for t in TARGET_FINGERPRINTS if t not in MATRIX_TARGETS]
+    for key in sorted(cells, key=lambda k: (order.index(k.split("-py")[0]) if k.split("-py")[0] in order else 99, k)):
         cell = cells[key]
         verdict = cell["verdict"]
-        target, python = key.split("-py")
+        target, _, python = key.partition("-py")
         badges.append(
-            f"<span class='v {verdict}' data-target='{target}' data-python='{python}' data-verdict='{verdict}' "
-            f"title='{esc(key)}'>{_WORD[verdict]}</span>"
+            f"<span class='v {attr(verdict)}' data-target='{attr(target)}' data-python='{attr(python)}' "
+            f"data-verdict='{attr(verdict)}' title='{attr(key)}'>{esc(_WORD.get(verdict, verdict))}</span>"
         )
         lines = [f"{d} {messages.get(d, '')}" for d in cell.get("diagnostics", [])]
         lines += cell.get("problems", [])
@@ -157,7 +174,7 @@ def _cell_html(checker: str, case: str, cells: Mapping[str, Cell], messages: Map
     if by_text:
         shown = "".join(f"<b>{esc(', '.join(keys))}</b><pre>{esc(text)}</pre>" for text, keys in by_text.items())
         body += f"<details><summary>diagnostics</summary>{shown}</details>"
-    return f"<td class='cell' data-checker='{esc(checker)}' data-case='{esc(case)}'>{body}</td>"
+    return f"<td class='cell' data-checker='{attr(checker)}' data-case='{attr(case)}'>{body}</td>"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -170,22 +187,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         docs = load(args.results)
     except EngineError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(escape.line(f"error: {exc}"), file=sys.stderr)
         return 2
     if not docs:
-        print(f"error: no results in {args.results}", file=sys.stderr)
+        print(escape.line(f"error: no results in {args.results}"), file=sys.stderr)
         return 2
     rendered = {args.markdown: markdown(docs), args.html: page(docs)}
     stale = [p for p, text in rendered.items() if not p.is_file() or p.read_text(encoding="utf-8") != text]
     if args.check:
         for path in stale:
-            print(f"error: {path} is out of date; run `nox -s report`", file=sys.stderr)
+            print(escape.line(f"error: {path} is out of date; run `nox -s report`"), file=sys.stderr)
         return 1 if stale else 0
     try:
         for path, text in rendered.items():
             atomic_write(path, text)
     except EngineError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(escape.line(f"error: {exc}"), file=sys.stderr)
         return 1
     return 0
 

@@ -3,12 +3,23 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import NotRequired, TypedDict, cast
 
 from ..fsutil import atomic_write
-from ..model import BROKEN, EngineError, Outcome, Plan, RunKey, RunOutcome
+from ..model import (
+    BROKEN,
+    PYTHON_VERSIONS,
+    TARGET_FINGERPRINTS,
+    VERDICT_WORDS,
+    EngineError,
+    Outcome,
+    Plan,
+    RunKey,
+    RunOutcome,
+)
 
 
 class Cell(TypedDict):
@@ -70,7 +81,7 @@ def collect(plan: Plan, outcomes: Mapping[RunKey, RunOutcome]) -> dict[str, Docu
                         cell["diagnostics"] = names
                         entry["messages"].update(zip(names, (d.message for d in verdict.diagnostics), strict=True))
                     if verdict.problems and verdict.outcome is Outcome.FAIL:
-                        cell["problems"] = list(verdict.problems)
+                        cell["problems"] = [str(p) for p in verdict.problems]
                 entry["cells"][cell_key(key)] = cell
         docs[checker] = {"checker": checker, "version": ", ".join(versions), "runs": runs, "cases": cases}
     return docs
@@ -113,22 +124,82 @@ def write(folder: Path, docs: Mapping[str, Document]) -> None:
 
 
 def load(folder: Path) -> dict[str, Document]:
-    """Every results file in `folder`; a missing folder or an unreadable file is an EngineError."""
+    """Every results file in `folder`, each checked against the one schema below; anything else is an EngineError."""
     if not folder.is_dir():
         raise EngineError("no such results folder", path=folder)
     docs: dict[str, Document] = {}
     for path in sorted(folder.glob("*.json")):
         try:
-            data = json.loads(path.read_bytes().decode("utf-8"))
+            data: object = json.loads(path.read_bytes().decode("utf-8"))
         except (OSError, UnicodeDecodeError, ValueError) as exc:
             raise EngineError(f"not a readable results file ({exc}); regenerate it with --results", path=path) from None
-        shape = {"checker": str, "version": str, "runs": dict, "cases": dict}
-        fields = cast(dict[str, object], data) if isinstance(data, dict) else {}
-        wrong = [k for k, kind in shape.items() if not isinstance(fields.get(k), kind)]
-        if wrong:
-            raise EngineError(f"not a results file: no `{wrong[0]}`; regenerate it with --results", path=path)
+        problem = _invalid(data, path.stem)
+        if problem is not None:
+            raise EngineError(f"not a results file: {problem}; regenerate it with --results", path=path)
         docs[path.stem] = cast(Document, data)
     return docs
+
+
+# A cell is named `<target>-py<version>`, from the vocabulary only: its name reaches HTML attributes.
+_CELL_KEY = re.compile(
+    rf"^(?:{'|'.join(map(re.escape, TARGET_FINGERPRINTS))})-py(?:{'|'.join(map(re.escape, PYTHON_VERSIONS))})$"
+)
+_CELL_LISTS = ("divergences", "diagnostics", "problems")
+
+
+def _invalid(data: object, stem: str) -> str | None:
+    """What is wrong with one decoded results file, field by field; None when it has the schema exactly."""
+    if not isinstance(data, dict):
+        return "the file is not a JSON object"
+    doc = cast(dict[str, object], data)
+    top = ("checker", "version", "runs", "cases")
+    if missing := [f for f in top if f not in doc]:
+        return f"no `{missing[0]}`"
+    if unknown := sorted(set(doc) - set(top)):
+        return f"an unknown field `{unknown[0]}`"
+    if doc["checker"] != stem:
+        return f"`checker` is {doc['checker']!r}, but the file is named {stem}.json"
+    if not isinstance(doc["version"], str):
+        return "`version` is not a string"
+    runs, cases = doc["runs"], doc["cases"]
+    if not isinstance(runs, dict) or not all(
+        isinstance(k, str) and _CELL_KEY.match(k) and isinstance(v, str)
+        for k, v in cast(dict[object, object], runs).items()
+    ):
+        return "`runs` is not a mapping of `<target>-py<version>` to a status"
+    if not isinstance(cases, dict):
+        return "`cases` is not a mapping"
+    for case, raw in cast(dict[str, object], cases).items():
+        if not isinstance(raw, dict):
+            return f"case {case!r} is not a mapping"
+        entry = cast(dict[str, object], raw)
+        entry_fields = ("group", "claim", "messages", "cells")
+        if missing := [f for f in entry_fields if f not in entry]:
+            return f"case {case!r} has no `{missing[0]}`"
+        if unknown := sorted(set(entry) - set(entry_fields)):
+            return f"case {case!r} has an unknown field `{unknown[0]}`"
+        if not isinstance(entry["group"], str) or not isinstance(entry["claim"], str):
+            return f"case {case!r}: `group` and `claim` are strings"
+        messages, cells = entry["messages"], entry["cells"]
+        if not isinstance(messages, dict) or not all(
+            isinstance(v, str) for v in cast(dict[str, object], messages).values()
+        ):
+            return f"case {case!r}: `messages` maps a diagnostic to its text"
+        if not isinstance(cells, dict):
+            return f"case {case!r}: `cells` is not a mapping"
+        for key, cell in cast(dict[str, object], cells).items():
+            if not _CELL_KEY.match(key):
+                return f"case {case!r}: cell {key!r} is not named `<target>-py<version>`"
+            if not isinstance(cell, dict):
+                return f"case {case!r}: cell {key} is not a mapping"
+            fields = cast(dict[str, object], cell)
+            if fields.get("verdict") not in VERDICT_WORDS or not set(fields) <= {"verdict", *_CELL_LISTS}:
+                return f"case {case!r}: cell {key} needs a verdict of {', '.join(VERDICT_WORDS)} and nothing unknown"
+            for name in _CELL_LISTS:
+                value = fields.get(name, [])
+                if not isinstance(value, list) or not all(isinstance(v, str) for v in cast(list[object], value)):
+                    return f"case {case!r}: cell {key}: `{name}` is a list of strings"
+    return None
 
 
 def diff(old: Mapping[str, Document], new: Mapping[str, Document]) -> list[str]:

@@ -6,8 +6,19 @@ import sys
 import time
 from collections.abc import Mapping
 
+from .. import escape
 from ..engine.run import Progress
 from ..model import BROKEN, VERDICT_WORDS, WORST_FIRST, Outcome, Plan, RunKey, RunOutcome
+
+
+def out(text: str) -> None:
+    """A line (or lines) for stdout: whatever data it holds is shown inert (escape.lines)."""
+    print(escape.lines(text))
+
+
+def err(text: str) -> None:
+    print(escape.lines(text), file=sys.stderr)
+
 
 # One character a cell, so a six-checker, two-target matrix fits a terminal; the legend is printed with it.
 _CELL = {outcome: VERDICT_WORDS[outcome.value].mark for outcome in Outcome}

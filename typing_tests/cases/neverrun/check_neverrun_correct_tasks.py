@@ -1,4 +1,4 @@
-"""Tasks that do run are not flagged: sync and async functions returning anything else, async __call__, partial of a coroutine function."""
+"""Tasks that do run are not flagged: sync and async functions returning anything else, async __call__, partial (nested too) of a coroutine function."""
 
 import functools
 from collections.abc import Awaitable, Callable, Iterator
@@ -63,6 +63,7 @@ tasks.add_task(use, "f")
 tasks.add_task(sender, "a@example.com")
 tasks.add_task(lambda: send("a@example.com"))
 tasks.add_task(functools.partial(send_async, "a@example.com"))
+tasks.add_task(functools.partial(functools.partial(send_async), "a@example.com"))
 tasks.add_task(functools.partial(Sender(), "a@example.com"))
 BackgroundTask(send_async, "a@example.com")
 BackgroundTask(functools.partial(send_async, "a@example.com"))

@@ -1,4 +1,4 @@
-"""A generator function (sync or async) as the task never runs its body, whatever its return annotation says."""
+"""A generator function (sync or async) as the task never runs its body, whatever its return annotation says, a generator lambda too."""
 
 from collections.abc import AsyncGenerator, AsyncIterator, Generator, Iterable, Iterator
 
@@ -34,6 +34,7 @@ tasks.add_task(lines)  # E: task-generator  # diverge: no-plugin-interface
 tasks.add_task(events)  # E: task-generator  # diverge: no-plugin-interface
 tasks.add_task(feed, 1)  # E: task-generator  # diverge: no-plugin-interface
 tasks.add_task(func=chunks)  # E: task-generator  # diverge: no-plugin-interface
+tasks.add_task(lambda: (yield))  # E: task-generator  # diverge: no-plugin-interface
 StarletteTasks().add_task(rows, 1)  # E: task-generator  # diverge: no-plugin-interface
 StarletteTasks().add_task(events)  # E: task-generator  # diverge: no-plugin-interface
 BackgroundTask(rows, 1)  # E: task-generator  # diverge: no-plugin-interface

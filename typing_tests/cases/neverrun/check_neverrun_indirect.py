@@ -69,6 +69,8 @@ tasks.add_task(Export().mail, "a@example.com")  # E: task-unawaited  # diverge: 
 tasks.add_task(Stream(), 1)  # E: task-generator  # diverge: no-plugin-interface
 tasks.add_task(functools.partial(rows, 1))  # E: task-generator  # diverge: no-plugin-interface
 tasks.add_task(functools.partial(schedule, "a@example.com"))  # E: task-unawaited  # diverge: no-plugin-interface
+tasks.add_task(functools.partial(functools.partial(rows), 1))  # E: task-generator  # diverge: no-plugin-interface
+tasks.add_task(functools.partial(functools.partial(schedule), "a@example.com"))  # E: task-unawaited  # diverge: no-plugin-interface
 tasks.add_task(chunks, 1)  # E: task-generator  # diverge: no-plugin-interface
 tasks.add_task(pages, 1)  # E: task-generator  # diverge: no-plugin-interface
 BackgroundTask(functools.partial(Export().rows, 1))  # E: task-generator  # diverge: no-plugin-interface

@@ -1,0 +1,71 @@
+"""One escaping rule per sink, applied where the text leaves the engine.
+
+Everything a case, a checker or a results file supplies (names, docstrings, calls, messages, keys)
+can hold any character. Each sink gets the rule that keeps such text inert there:
+
+- `line`: one terminal line. Control characters and every character Python or a terminal treats as
+  a line end are shown visibly (`\\n`, `\\x1b`, `\\u2028`), and a line that would start with `::`
+  (a GitHub Actions workflow command, `::stop-commands::` among them) is shown as `\\::`.
+- `lines`: text the engine composed of several lines: each line as `line`.
+- `workflow_message` / `workflow_property`: the data and the properties of a `::error` command.
+- `markdown_cell`: one cell of a Markdown table (job summary, RESULTS.md): one line, no HTML, `|` escaped.
+- `xml`: text and attributes of the JUnit file: only characters XML 1.0 allows.
+- `html_text` / `html_attribute`: the results page.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+# C0 and C1 controls, DEL, and the line and paragraph separators that str.splitlines() honours.
+_INVISIBLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+# What XML 1.0 forbids (tab, LF and CR are allowed, so are the rest of the BMP but surrogates and two non-characters).
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def visible(char: str) -> str:
+    code = ord(char)
+    return _NAMED.get(char) or (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+
+
+def line(text: str) -> str:
+    """One terminal line: nothing in it can end the line, colour the terminal or start a workflow command."""
+    shown = _INVISIBLE.sub(lambda m: visible(m.group()), text)
+    return "\\" + shown if shown.lstrip().startswith("::") else shown
+
+
+def lines(text: str) -> str:
+    """Text the engine wrote as several lines (a broken run's reasons): each line kept inert."""
+    return "\n".join(line(part) for part in text.split("\n"))
+
+
+def workflow_message(text: str) -> str:
+    """The data of a workflow command: `%`, CR and LF encoded as the runner decodes them; controls visible."""
+    kept = _INVISIBLE.sub(lambda m: m.group() if m.group() in "\n" else visible(m.group()), text)
+    return kept.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def workflow_property(text: str) -> str:
+    """A property value (`file=`, `title=`): as data, and `:` and `,` encoded too."""
+    return workflow_message(text.replace("\n", " ")).replace(":", "%3A").replace(",", "%2C")
+
+
+def markdown_cell(text: str) -> str:
+    """One table cell of GitHub-flavoured Markdown: one line, no HTML, no cell break (code spans stay)."""
+    return html.escape(line(text), quote=False).replace("|", "\\|")
+
+
+def xml(text: str) -> str:
+    """Text or an attribute value of an XML 1.0 document (ElementTree escapes `<`, `&` and quotes)."""
+    return _NOT_XML.sub(lambda m: visible(m.group()), text)
+
+
+def html_text(text: str) -> str:
+    return html.escape(xml(text), quote=True)
+
+
+def html_attribute(text: str) -> str:
+    """A value for an attribute written in single or double quotes."""
+    return html.escape(xml(text), quote=True)

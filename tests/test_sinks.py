@@ -1,0 +1,235 @@
+"""Every output sink gets the nastiest strings through every field that reaches it, and stays inert.
+
+Sinks: the terminal (stdout and stderr), GitHub workflow commands, the job summary (Markdown),
+JUnit (XML 1.0) and the results page (HTML). Fields: case folder names, claims, call text, checker
+messages, a broken run's reason, results-file keys.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.dom.minidom
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from bgtyping import escape
+from bgtyping.cli import main
+from bgtyping.model import (
+    Case,
+    Corpus,
+    Diagnostic,
+    LineSpec,
+    Outcome,
+    Plan,
+    Problem,
+    RunKey,
+    RunOutcome,
+    RunResult,
+    Target,
+    Verdict,
+)
+from bgtyping.output import ci, report, results
+
+from .support import MakeCorpus
+
+NASTY = (
+    "\n::warning title=x::injected\n",
+    "::stop-commands::TOKEN",
+    "\r::error::carriage",
+    "\x1b[31mred\x1b[0m\x07",
+    "a\u2028b\x0cc\x85d\x0be\u2029f",
+    "<script>alert(1)</script>'\"&amp;",
+    "| pipe | `tick` |",
+    "\x00\x01\x7f\ufffe",
+    "%0A::error::encoded",
+)
+EVIL = "".join(NASTY)
+_RAW_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def assert_inert_lines(text: str, *, commands: tuple[str, ...] = ()) -> None:
+    """No raw control character, and no line that starts a workflow command but the engine's own."""
+    assert not _RAW_CONTROL.search(text), repr(_RAW_CONTROL.findall(text))
+    for line in text.split("\n"):
+        if line.lstrip().startswith("::"):
+            assert commands, f"a line starts a workflow command: {line!r}"
+            assert line.startswith(commands), f"a line starts a workflow command: {line!r}"
+
+
+def _world(tmp_path: Path) -> tuple[Plan, dict[RunKey, RunOutcome]]:
+    """A plan whose case, folder, claim, call, messages and broken reason all hold every nasty string."""
+    source = f'"""claim {EVIL!r}"""\nx = {EVIL!r}  # E: arg-type\n'.encode()
+    folder = tmp_path / "corpus" / "cases" / ("grp" + EVIL.replace("\x00", "").replace("/", ""))
+    folder.mkdir(parents=True)
+    path = folder / "check_evil.py"
+    path.write_bytes(source)
+    case = Case(
+        "check_evil", path, folder.name, "claim " + EVIL, None, {2: LineSpec(frozenset({"arg-type"}))}, None, source
+    )
+    corpus = Corpus(tmp_path / "corpus", (case,), {})
+    plan = Plan(corpus, ("mypy", "pyright"), (Target("inline", Path("/bin/sh")),), ("3.11",), tmp_path / "w")
+    good, broken = RunKey("mypy", "inline", "3.11"), RunKey("pyright", "inline", "3.11")
+    diag = Diagnostic(str(path), 2, 1, "error", "misc" + EVIL, "message" + EVIL)
+    problem = Problem("cases/" + folder.name + "/check_evil.py", 2, "mypy", "message" + EVIL)
+    verdict = Verdict(case.id, good, Outcome.FAIL, (problem,), (), (diag,))
+    outcomes = {
+        good: RunOutcome(good, RunResult(good, "mypy 1" + EVIL, (), (diag,), None, 0.0), verdicts={case.id: verdict}),
+        broken: RunOutcome(broken, error="pyright crashed" + EVIL + "\n  command: x\n" + EVIL),
+    }
+    return plan, outcomes
+
+
+def test_workflow_commands_carry_data_only_as_data(tmp_path: Path) -> None:
+    plan, outcomes = _world(tmp_path)
+    monkey_cwd = plan.corpus.root.parent  # the case lies in the checkout: file= is written too
+    annotations = list(ci.github_annotations(plan, outcomes, monkey_cwd))
+    assert len(annotations) == 2
+    for annotation in annotations:
+        assert "\n" not in annotation
+        assert "\r" not in annotation
+        assert_inert_lines(annotation, commands=("::error ",))
+        head, _, _data = annotation.partition("::")[2].partition("::")
+        assert head.startswith("error ")
+        assert "::" not in head.removeprefix("error ")  # properties end only where the engine ends them
+    located = next(a for a in annotations if "file=" in a)
+    assert re.match(r"^::error file=[^,:]+,line=2,title=[^:]+::", located), located
+
+
+def test_the_job_summary_keeps_one_row_per_call(tmp_path: Path) -> None:
+    plan, outcomes = _world(tmp_path)
+    text = ci.step_summary(plan, outcomes, "summary" + EVIL)
+    assert_inert_lines(text)
+    assert "<script" not in text
+    rows = [line for line in text.split("\n") if line.startswith("| mypy")]
+    assert len(rows) == 1
+    assert len(re.findall(r"(?<!\\)\|", rows[0])) == 5  # four cells, whatever the call and message hold
+
+
+def test_junit_is_well_formed_xml_whatever_the_fields_hold(tmp_path: Path) -> None:
+    plan, outcomes = _world(tmp_path)
+    text = ci.junit(plan, outcomes)
+    document = xml.dom.minidom.parseString(text.encode("utf-8"))  # a strict XML 1.0 parser
+    failures = document.getElementsByTagName("failure")
+    assert len(failures) == 1
+    assert "\\x1b" in failures[0].getAttribute("message")  # shown, not dropped
+    assert "\x1b" not in text
+
+
+def test_the_terminal_shows_every_field_inert(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from bgtyping.output.terminal import err, out, render_matrix
+
+    plan, outcomes = _world(tmp_path)
+    for problem in outcomes[RunKey("mypy", "inline", "3.11")].verdicts["check_evil"].problems:
+        out(escape.line(str(problem)))
+    err(f"error: {outcomes[RunKey('pyright', 'inline', '3.11')].error}")
+    out(render_matrix(plan, outcomes))
+    captured = capsys.readouterr()
+    assert_inert_lines(captured.out)
+    assert_inert_lines(captured.err)
+    assert "\\n::warning title=x::injected\\n" in captured.out  # visible, on the same line
+
+
+def test_a_case_folder_named_with_a_workflow_command_is_one_inert_line_and_exit_2(
+    make_corpus: MakeCorpus, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    corpus = make_corpus({"evil\n::warning title=y::folder/check_key.py": '"""Claim."""\n'})
+    assert main(["--corpus", str(corpus), "--checker=mypy", f"--workdir={tmp_path / 'w'}"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1, err
+    assert "a case path holds a control character (\\n)" in err
+    assert_inert_lines(err)
+
+
+def test_a_checker_message_cannot_inject_a_workflow_command(
+    make_corpus: MakeCorpus, inline_python: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """End to end, real mypy: a TypedDict key that holds workflow commands, quoted in mypy's message."""
+    key = "\\n::warning title=x::injected\\n::stop-commands::TOKEN"
+    case = (
+        '"""A TypedDict key is quoted by mypy."""\nfrom typing import TypedDict\n\n\n'
+        f'class T(TypedDict):\n    a: int\n\n\nt: T = {{"a": 1}}\nt["{key}"]\n'
+    )
+    corpus = make_corpus({"group/check_key.py": case})
+    args = ["--corpus", str(corpus), "--target", f"inline={inline_python}", "--checker=mypy"]
+    code = main([*args, f"--workdir={tmp_path / 'w'}", "--github-annotations", f"--junitxml={tmp_path / 'j.xml'}"])
+    assert code == 1
+    captured = capsys.readouterr()
+    assert "typeddict-item" in captured.out
+    assert_inert_lines(captured.out, commands=("::error ",))
+    assert_inert_lines(captured.err)
+    assert captured.out.count("\n::error ") + captured.out.startswith("::error ") == 1
+    xml.dom.minidom.parse(str(tmp_path / "j.xml"))
+
+
+class _Tags(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.scripts = 0
+        self.attributes: list[tuple[str, str | None]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.scripts += tag == "script"
+        self.attributes.extend(attrs)
+
+
+def test_the_page_escapes_every_field_of_the_results(tmp_path: Path) -> None:
+    plan, outcomes = _world(tmp_path)
+    docs = results.collect(plan, outcomes)
+    page = report.page(docs)
+    parser = _Tags()
+    parser.feed(page)
+    assert parser.scripts == 1  # the page's own
+    assert {name for name, _ in parser.attributes} <= {
+        "lang", "charset", "id", "class", "data-checker", "data-case", "data-target", "data-python",
+        "data-verdict", "title",
+    }  # fmt: skip
+    assert "<script>alert" not in page
+
+
+def test_a_results_file_with_a_hostile_cell_key_is_refused(tmp_path: Path) -> None:
+    """Results files are committed: a pull request cannot put markup in the page through one."""
+    plan, outcomes = _world(tmp_path)
+    folder = tmp_path / "results"
+    results.write(folder, results.collect(plan, outcomes))
+    text = (folder / "mypy.json").read_text(encoding="utf-8")
+    (folder / "mypy.json").write_text(text.replace('"inline-py3.11"', '"inline-py3.11\'><script>x</script>"', 1))
+    assert (
+        report.main(
+            ["--results", str(folder), "--markdown", str(tmp_path / "R.md"), "--html", str(tmp_path / "i.html")]
+        )
+        == 2
+    )
+    assert not (tmp_path / "i.html").exists()
+
+
+@pytest.mark.parametrize("text", NASTY)
+def test_one_line_is_one_line(text: str) -> None:
+    shown = escape.line(text)
+    assert len(shown.splitlines()) <= 1
+    assert not shown.lstrip().startswith("::")
+    assert not _RAW_CONTROL.search(shown)
+
+
+def test_a_call_is_quoted_from_its_own_line_whatever_the_lines_before_hold(tmp_path: Path) -> None:
+    """Python ends lines at LF only (CRLF too; a lone CR is refused): not at U+2028, \\x0c or \\x85 in a string."""
+    source = '"""claim"""\ns = "a\u2028b\x0cc\x85d"\nf(1)  # E: arg-type\n'.encode()
+    path = tmp_path / "corpus" / "cases" / "check_sep.py"
+    path.parent.mkdir(parents=True)
+    path.write_bytes(source)
+    case = Case("check_sep", path, "-", "claim", None, {3: LineSpec(frozenset({"arg-type"}))}, None, source)
+    plan = Plan(
+        Corpus(tmp_path / "corpus", (case,), {}), ("mypy",), (Target("inline", Path("/bin/sh")),), ("3.11",), tmp_path
+    )
+    key = RunKey("mypy", "inline", "3.11")
+    problem = Problem("corpus/cases/check_sep.py", 3, "mypy", "expected arg-type, got no error\nsecond line")
+    verdict = Verdict(case.id, key, Outcome.FAIL, (problem,))
+    outcomes = {key: RunOutcome(key, RunResult(key, "mypy 1", (), (), None, 0.0), verdicts={case.id: verdict})}
+    (finding,) = ci.findings(plan, outcomes)
+    assert (finding.line, finding.call) == (3, "f(1)")
+    (annotation,) = ci.github_annotations(plan, outcomes, tmp_path)
+    assert annotation.startswith("::error file=corpus/cases/check_sep.py,line=3,")
+    assert "Call: f(1)%0A" in annotation
+    assert "second line" in annotation
+    assert "line None" not in annotation
