@@ -131,8 +131,9 @@ def yaml(session: nox.Session) -> None:
     install(session, "-e", ".", "pytest-mypy-plugins", "mypy", *RUNTIME, *(str(p) for p in STUBS))
     ini = "--mypy-ini-file=typing_tests/yaml/mypy.ini"
     session.run("pytest", "typing_tests/yaml", ini, "-p", "no:cacheprovider", *session.posargs)
-    # The same cases through the engine's batched runner, and proof that both give the same verdicts.
-    session.run("python", "-m", "bgtyping.yamlbatch", ini)
+    # The same cases through `bgtyping yaml`, and proof that it gives pytest-mypy-plugins' verdicts on
+    # them, on broken copies and on pytest-mypy-plugins' own tests (from the installed package).
+    session.run("bgtyping", "yaml", "typing_tests/yaml", ini)
     session.run("pytest", "tests/test_yaml_batch.py", "-p", "no:cacheprovider")
 
 
@@ -251,7 +252,18 @@ def tests(session: nox.Session) -> None:
 def lint(session: nox.Session) -> None:
     """ruff (with PYI on the stubs), the engine under mypy/pyright strict, the stubs under both too."""
     install(
-        session, "-e", ".", "ruff", "mypy", "pyright[nodejs]", "nox", "typeguard", "types-PyYAML", "pygls", *RUNTIME
+        session,
+        "-e",
+        ".",
+        "ruff",
+        "mypy",
+        "pyright[nodejs]",
+        "nox",
+        "typeguard",
+        "types-PyYAML",
+        "types-regex",
+        "pygls",
+        *RUNTIME,
     )
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")

@@ -26,10 +26,11 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bgtyping import checkers, yamlbatch
+from bgtyping import checkers
 from bgtyping.checkers.protocol import RunSpec
 from bgtyping.corpus import load_corpus
 from bgtyping.corpus.yamlfile import load_yaml_cases
+from bgtyping.engine import yamlrun
 from bgtyping.engine.execute import find_executable, version_of
 from bgtyping.engine.health import health, probe_cases
 from bgtyping.engine.stage import stage
@@ -388,12 +389,11 @@ def as_pmp_yaml(cases: Sequence[Path], where: Path, ini: Path) -> Path:
     draft = where / "draft"
     draft.mkdir(exist_ok=True)
     (draft / "test_draft.yml").write_text("\n".join(items), encoding="utf-8")
-    variants = yamlbatch.variants(load_yaml_cases(draft), ini)
-    for index, batch in enumerate(yamlbatch.batches(variants)):
-        yamlbatch.run_batch(batch, where / f"gen{index}", where / "gen-cache")
+    variants = yamlrun.items(load_yaml_cases(draft), draft)
+    yamlrun.run_items(variants, yamlrun.Options(ini_file=ini, rootdir=draft, workdir=where / "gen", batch=False))
     final: list[str] = []
     for path, variant in zip(cases, variants, strict=True):
-        out = "".join(f"    {line}\n" for line in variant.actual)
+        out = "".join(f"    {line}\n" for line in variant.actual if line)
         body = textwrap.indent(_strip_markers(path.read_text(encoding="utf-8")), "    ")
         final.append(f"- case: {path.stem}\n  main: |\n{body}" + (f"  out: |\n{out}" if out else ""))
     target = where / "yaml" / "test_bench.yml"
@@ -673,7 +673,7 @@ def bench(args: argparse.Namespace, tmp: Path) -> int:
         if "P4" in only:
             ini = ROOT / "typing_tests" / "yaml" / "mypy.ini"
             yaml_dir = ROOT / "typing_tests" / "yaml"
-            n_yaml = len(yamlbatch.variants(load_yaml_cases(yaml_dir), ini))
+            n_yaml = len(yamlrun.items(load_yaml_cases(yaml_dir), ROOT))
             yp: Path = args.yaml_python
             for temperature in ("cold", "warm"):
                 cold = temperature == "cold"
@@ -686,7 +686,7 @@ def bench(args: argparse.Namespace, tmp: Path) -> int:
 
                 ours = Side(
                     f"batched YAML, {temperature}",
-                    [str(yp), "-m", "bgtyping.yamlbatch", str(yaml_dir), f"--mypy-ini-file={ini}", f"--workdir={work}"],
+                    [str(yp), "-m", "bgtyping", "yaml", str(yaml_dir), f"--mypy-ini-file={ini}", f"--workdir={work}"],
                     n_yaml,
                     yamlbatch_passed,
                     before=wipe(work) if cold else lambda: None,

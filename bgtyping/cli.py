@@ -4,6 +4,8 @@ Runs each checker once per (target, Python version) over the whole corpus and co
 diagnostic with what each case line claims. With no arguments it checks the starlette/fastapi
 installed beside the running interpreter (the `inline` target) under mypy and pyright.
 
+`bgtyping yaml PATH...` runs pytest-mypy-plugins YAML test files instead (`bgtyping yaml --help`).
+
 Exit status: 0 every judged cell was checked and agreed with its claim; 1 a cell failed, a run was
 broken, nothing was judged, or --compare found a difference; 2 bad input (nothing was run);
 130 interrupted (Ctrl-C); 143 terminated (SIGTERM).
@@ -53,7 +55,7 @@ def _version(text: str) -> str:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = escape.ArgumentParser(
         prog="bgtyping", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument(
@@ -125,7 +127,12 @@ def _version_text() -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments[:1] == ["yaml"]:  # `bgtyping yaml PATH...`: pytest-mypy-plugins files (bgtyping/yamlbatch.py)
+        from . import yamlbatch
+
+        return yamlbatch.main(arguments[1:])
+    args = build_parser().parse_args(arguments)
     previous = _on_sigterm()
     try:
         return _main(args)
@@ -158,6 +165,12 @@ def _on_sigterm() -> signal.Handlers | int | None:
 def _main(args: argparse.Namespace) -> int:
     try:
         workroot = (args.workdir or default_workdir()).resolve()  # checkers report resolved paths
+        if (bad := escape.first_invisible(str(workroot))) is not None:
+            raise EngineError(f"the workdir's path holds a control character ({escape.visible(bad)}); choose another")
+        if workroot.is_relative_to(args.corpus.resolve() / "cases"):
+            raise EngineError(
+                f"the workdir {workroot} lies inside the corpus's cases/: its staged copies would be cases"
+            )
         check_writable_dir(workroot, "the workdir")
         plan = Plan(
             corpus=load_corpus(args.corpus, args.select),

@@ -15,11 +15,19 @@ can hold any character. Each sink gets the rule that keeps such text inert there
 
 from __future__ import annotations
 
+import argparse
 import html
 import re
+from typing import TYPE_CHECKING
 
-# C0 and C1 controls, DEL, and the line and paragraph separators that str.splitlines() honours.
-_INVISIBLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
+
+# C0 and C1 controls, DEL, the line and paragraph separators str.splitlines() honours, zero-width and
+# bidirectional controls and the BOM (text that reads otherwise than it is), and lone surrogates (which
+# no UTF-8 output can hold).
+INVISIBLE = "\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ud800-\udfff"
+_INVISIBLE = re.compile(f"[{INVISIBLE}]")
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 # What XML 1.0 forbids (tab, LF and CR are allowed, so are the rest of the BMP but surrogates and two non-characters).
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -28,6 +36,11 @@ _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 def visible(char: str) -> str:
     code = ord(char)
     return _NAMED.get(char) or (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+
+
+def first_invisible(text: str, allowed: str = "") -> str | None:
+    """The first character `line` would have to show escaped, other than those allowed; None if none."""
+    return next((m.group() for m in _INVISIBLE.finditer(text) if m.group() not in allowed), None)
 
 
 def line(text: str) -> str:
@@ -43,7 +56,7 @@ def lines(text: str) -> str:
 
 def workflow_message(text: str) -> str:
     """The data of a workflow command: `%`, CR and LF encoded as the runner decodes them; controls visible."""
-    kept = _INVISIBLE.sub(lambda m: m.group() if m.group() in "\n" else visible(m.group()), text)
+    kept = _INVISIBLE.sub(lambda m: m.group() if m.group() == "\n" else visible(m.group()), text)
     return kept.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
@@ -69,3 +82,10 @@ def html_text(text: str) -> str:
 def html_attribute(text: str) -> str:
     """A value for an attribute written in single or double quotes."""
     return html.escape(xml(text), quote=True)
+
+
+class ArgumentParser(argparse.ArgumentParser):
+    """argparse quotes the arguments it refuses: shown as terminal lines, like every other output."""
+
+    def _print_message(self, message: str, file: SupportsWrite[str] | None = None) -> None:
+        super()._print_message(lines(message), file)

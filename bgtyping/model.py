@@ -234,18 +234,25 @@ class Verdict:
 
 @dataclass(frozen=True)
 class YamlCase:
-    """One pytest-mypy-plugins case of a YAML file."""
+    """One pytest-mypy-plugins case of a YAML file, its keys as written (templates not yet rendered)."""
 
     id: str
     path: Path
-    line: int
+    line: int  # of its `main:` key, as pytest-mypy-plugins counts
     main: str
     out: tuple[str, ...]
-    files: dict[str, str]
+    files: Mapping[str, str]
     mypy_config: str | None
-    parametrized: tuple[dict[str, object], ...] = ()
+    parametrized: tuple[Mapping[str, object], ...] = ()
     regex: bool = False
     expect_fail: bool = False
+    skip: str = "False"  # evaluated when the case is run, as pytest-mypy-plugins does
+    env: tuple[str, ...] = ()
+    disable_cache: bool = False
+    marks: tuple[str, ...] = ()
+    file_list: tuple[tuple[str, str], ...] = ()  # `files` in order (a later path may repeat an earlier one)
+    raw: Mapping[str, object] = field(default_factory=lambda: dict[str, object](), compare=False)  # for hooks
+    out_text: str = ""  # `out` as written: rendered per parametrization
 
 
 @dataclass(frozen=True)

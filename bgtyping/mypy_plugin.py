@@ -26,7 +26,18 @@ from pathlib import Path
 from typing import Final, Literal, cast
 
 from mypy.errorcodes import ErrorCode
-from mypy.nodes import CallExpr, Decorator, Expression, FuncDef, FuncItem, LambdaExpr, MemberExpr, NameExpr, TypeInfo
+from mypy.nodes import (
+    CallExpr,
+    Decorator,
+    Expression,
+    FuncDef,
+    FuncItem,
+    LambdaExpr,
+    MemberExpr,
+    NameExpr,
+    RefExpr,
+    TypeInfo,
+)
 from mypy.plugin import FunctionContext, MethodContext, Plugin
 from mypy.subtypes import is_same_type
 from mypy.types import CallableType, Instance, Overloaded, Type, get_proper_type
@@ -147,7 +158,12 @@ def _instance(typ: Instance, expr: Expression | None, type_of: TypeOf | None) ->
         wrapped = typ.extra_attrs.attrs.get("__mypy_partial") if typ.extra_attrs else None
         if _is_partial_call(wrapped):
             # A partial of a partial: mypy records the inner partial's `__call__`, which hides the function.
-            inner = expr.args[0] if isinstance(expr, CallExpr) and expr.args else None
+            # Only a call of functools.partial itself says what it wraps: any other call's first argument
+            # need not be the task.
+            direct = (
+                isinstance(expr, CallExpr) and isinstance(expr.callee, RefExpr) and expr.callee.fullname == _PARTIAL
+            )
+            inner = expr.args[0] if isinstance(expr, CallExpr) and direct and expr.args else None
             found = type_of(inner) if inner is not None and type_of is not None else None
             return classify(found, inner, type_of) if found is not None else None  # else: say nothing, never guess
         if wrapped is not None:

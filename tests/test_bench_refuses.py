@@ -11,19 +11,19 @@ from pathlib import Path
 import pytest
 
 from benchmarks import bench
-from bgtyping import yamlbatch
 from bgtyping.corpus.yamlfile import load_yaml_cases
+from bgtyping.engine import yamlrun
 
 YAML = bench.ROOT / "typing_tests" / "yaml"
 
 
 def fake_python(tmp_path: Path, pytest_says: str, pytest_exit: int) -> Path:
-    """Answers `-m bgtyping.yamlbatch` with every case passed, and `-m pytest` as told."""
-    n = len(yamlbatch.variants(load_yaml_cases(YAML), YAML / "mypy.ini"))
+    """Answers `-m bgtyping yaml` with every case passed, and `-m pytest` as told."""
+    n = len(yamlrun.items(load_yaml_cases(YAML), bench.ROOT))
     script = tmp_path / "python"
     script.write_text(
         "#!/bin/sh\n"
-        f'if [ "$2" = bgtyping.yamlbatch ]; then echo "{n} passed, 0 failed in 0.01s"; exit 0; fi\n'
+        f'if [ "$2 $3" = "bgtyping yaml" ]; then echo "{n} passed, 0 failed, 0 skipped in 0.01s"; exit 0; fi\n'
         f'echo "{pytest_says}"; exit {pytest_exit}\n'
     )
     script.chmod(script.stat().st_mode | stat.S_IEXEC)
@@ -56,7 +56,7 @@ def test_a_failing_peer_is_a_harness_error(
 
 
 def test_a_passing_pair_is_reported(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    n = len(yamlbatch.variants(load_yaml_cases(YAML), YAML / "mypy.ini"))
+    n = len(yamlrun.items(load_yaml_cases(YAML), bench.ROOT))
     code, text = run_p4(fake_python(tmp_path, f"{n} passed in 9.00s", 0), capsys)
     assert code == 0, text
     assert f"| P4 YAML | pytest-mypy-plugins, {n} YAML cases, cold |" in text

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
 import sys
+import warnings
 from pathlib import Path
 
 import pytest
@@ -66,6 +68,8 @@ BAD_CASES = {
     "control character in the claim": ('"""Claim\x01."""\n', 1, "claim holds a control character (\\x01)"),
     "escape sequence in the claim": ('"""Claim \x1b[31mred."""\n', 1, "control character (\\x1b)"),
     "line separator in the claim": ('"""Claim\u2028more."""\n', 1, "control character (\\u2028)"),
+    "bidi override in the claim": ('"""Claim \u202eevil."""\n', 1, "control character (\\u202e)"),
+    "byte order mark in the claim": ('"""Claim \ufeff::warning::x."""\n', 1, "control character (\\ufeff)"),
     "syntax error": ('"""Claim."""\ndef (:\n', 2, "not valid Python"),
     "unclosed parenthesis": ('"""Claim."""\nx = 1\nf(\n', 3, "not valid Python"),
     "bad dedent": ('"""Claim."""\nif x:\n        y = 1\n    z = 2\n', 4, "not valid Python"),
@@ -307,3 +311,40 @@ def test_non_utf8_yaml_is_rejected(tmp_path: Path) -> None:
     (tmp_path / "test_x.yml").write_bytes(b"- case: a\n  main: 'caf\xe9'\n")
     with pytest.raises(EngineError, match="not UTF-8"):
         load_yaml_cases(tmp_path)
+
+
+def test_a_claim_with_a_lone_surrogate_is_refused(make_corpus: MakeCorpus) -> None:
+    """A lone surrogate is no text any output can hold (the source escapes it: `\\ud800` in the docstring)."""
+    root = make_corpus({"check_s.py": '"""Claim \\ud800."""\n'})
+    with pytest.raises(EngineError, match=re.escape("claim holds a control character (\\ud800)")):
+        load_corpus(root)
+
+
+def test_a_case_folder_whose_name_is_not_utf8_is_refused(make_corpus: MakeCorpus) -> None:
+    root = make_corpus({"check_good.py": GOOD})
+    folder = Path(os.fsdecode(bytes(root / "cases") + b"/bad\xff"))
+    folder.mkdir()
+    (folder / "check_x.py").write_text(GOOD, encoding="utf-8")
+    with pytest.raises(EngineError, match="a case path holds a control character"):
+        load_corpus(root)
+
+
+def test_a_case_named_like_a_probe_is_refused(make_corpus: MakeCorpus) -> None:
+    root = make_corpus({"check_probe_canary.py": GOOD})
+    with pytest.raises(EngineError, match="the engine's own probes"):
+        load_corpus(root)
+
+
+def test_divergence_targets_that_are_not_names_are_one_error(make_corpus: MakeCorpus) -> None:
+    bad = '[d]\nreason = "r"\nissue = "i"\nreports = { mypy = [] }\ntargets = [["inline"]]\n'
+    root = make_corpus({"check_good.py": GOOD}, bad)
+    with pytest.raises(EngineError, match="targets must be a subset"):
+        load_corpus(root)
+
+
+def test_a_syntax_warning_never_prints_the_case_source(make_corpus: MakeCorpus) -> None:
+    """Python 3.12+ prints a SyntaxWarning with the offending line raw on stderr; the loader keeps it quiet."""
+    root = make_corpus({"check_w.py": '"""Claim."""\ns = "\\d \x1b[31m"\n'.replace("\x1b", "")})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # any warning the parse lets out fails the test
+        load_corpus(root)

@@ -142,7 +142,7 @@ def test_the_report_renders_the_union_of_cases_and_both_formats_count_alike() ->
                 assert int(count) == spans.get((cells[0], verdict), 0), (cells[0], verdict)
 
 
-@pytest.mark.parametrize("broken", ["messages", "cases"])
+@pytest.mark.parametrize("broken", ["messages", "cases", "unhashable verdict", "nesting", "surrogate", "checker name"])
 def test_a_results_file_with_a_missing_field_is_one_line_and_exit_2(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], broken: str
 ) -> None:
@@ -152,16 +152,25 @@ def test_a_results_file_with_a_missing_field_is_one_line_and_exit_2(
     folder.mkdir()
     text = (RESULTS / "mypy.json").read_text(encoding="utf-8")
     doc = json.loads(text)
+    first = doc["cases"][sorted(doc["cases"])[0]]
+    name = "mypy.json"
     if broken == "messages":
-        del doc["cases"][sorted(doc["cases"])[0]]["messages"]
-    else:
+        del first["messages"]
+    elif broken == "cases":
         doc["cases"] = {"x": 1}
-    (folder / "mypy.json").write_text(json.dumps(doc), encoding="utf-8")
+    elif broken == "unhashable verdict":
+        first["cells"][sorted(first["cells"])[0]] = {"verdict": []}
+    elif broken == "surrogate":
+        first["claim"] = "\ud800"
+    elif broken == "checker name":
+        doc["checker"], name = "a|b", "a|b.json"
+    text = json.dumps(doc) if broken != "nesting" else "[" * 100_000 + "]" * 100_000
+    (folder / name).write_text(text, encoding="utf-8")
     assert main(["--compare", str(folder), "--checker=mypy", f"--workdir={tmp_path / 'w'}"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1, err
     assert err.startswith("error: ")
-    assert "mypy.json" in err
+    assert ".json" in err
     assert "Traceback" not in err
     assert report.main(["--results", str(folder), "--markdown", str(tmp_path / "R.md")]) == 2
 

@@ -233,3 +233,49 @@ def test_a_call_is_quoted_from_its_own_line_whatever_the_lines_before_hold(tmp_p
     assert "Call: f(1)%0A" in annotation
     assert "second line" in annotation
     assert "line None" not in annotation
+
+
+def test_an_argument_argparse_refuses_is_shown_inert(tmp_path: Path) -> None:
+    """argparse quotes what it refuses: no line of its message may start a workflow command."""
+    import subprocess
+    import sys
+
+    for args in (["\n::warning::INJ"], ["--c=\n::warning::x"], ["yaml", "--nope=\n::error::y"]):
+        proc = subprocess.run([sys.executable, "-m", "bgtyping", *args], capture_output=True, text=True, check=False)
+        assert proc.returncode == 2, proc.stderr
+        assert_inert_lines(proc.stderr)
+        assert_inert_lines(proc.stdout)
+
+
+def test_a_job_summary_that_cannot_be_written_is_one_line(
+    make_corpus: MakeCorpus, inline_python: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(tmp_path))  # a folder
+    corpus = make_corpus({"check_good.py": '"""Fine."""\nx: int = 1\n'})
+    code = main(
+        [
+            "--corpus",
+            str(corpus),
+            "--target",
+            f"inline={inline_python}",
+            "--checker=mypy",
+            f"--workdir={tmp_path / 'w'}",
+        ]
+    )
+    assert code == 1
+    err = capsys.readouterr().err
+    assert "cannot append the job summary" in err
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("where", ["inside cases", "newline"])
+def test_a_workdir_that_cannot_work_is_refused_before_any_checker(
+    make_corpus: MakeCorpus, tmp_path: Path, capsys: pytest.CaptureFixture[str], where: str
+) -> None:
+    corpus = make_corpus({"check_good.py": '"""Fine."""\nx: int = 1\n'})
+    workdir = corpus / "cases" / "w" if where == "inside cases" else tmp_path / "a\nb"
+    assert main(["--corpus", str(corpus), "--checker=mypy", f"--workdir={workdir}"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1, err
+    assert "the workdir" in err

@@ -1,6 +1,7 @@
-"""The batched YAML runner gives pytest-mypy-plugins' verdicts, case by case, broken copies included.
+"""`bgtyping yaml` gives pytest-mypy-plugins' verdict on every item: our cases, broken copies, and its own tests.
 
-Runs in the `yaml` session, where pytest-mypy-plugins and the stubs are installed.
+Runs in the `yaml` session, where pytest-mypy-plugins, mypy and the stubs are installed. Verdicts are
+compared item by item with what pytest-mypy-plugins itself says about the same files.
 """
 
 from __future__ import annotations
@@ -14,43 +15,60 @@ from pathlib import Path
 
 import pytest
 
-from bgtyping import yamlbatch
-
 from .support import ROOT
 
-pytest.importorskip("pytest_mypy_plugins", reason="the yaml session installs pytest-mypy-plugins")
+pmp = pytest.importorskip("pytest_mypy_plugins", reason="the yaml session installs pytest-mypy-plugins")
 
 YAML = ROOT / "typing_tests" / "yaml"
 INI = YAML / "mypy.ini"
+SHIPPED = Path(pmp.__file__).parent / "tests"  # pytest-mypy-plugins' own test files, from the installed package
+HOOK = "pytest_mypy_plugins.tests.reveal_type_hook.hook"
+# pytest-mypy-plugins looks mypy up on PATH: make it this environment's, for both runners.
+ENV = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
 
 
-def pmp_verdicts(folder: Path, tmp_path: Path) -> dict[str, bool]:
+def pmp_verdicts(paths: list[Path], tmp_path: Path, *options: str) -> dict[str, bool]:
     junit = tmp_path / "pmp.xml"
+    # Its own config, not the one pytest would find above the installed package (ours has --strict-markers);
+    # it registers the marks pytest-mypy-plugins' own tests use, as its repository does.
+    config = tmp_path / "pytest.ini"
+    config.write_text("[pytest]\nmarkers =\n    foo\n    bar\n", encoding="utf-8")
     subprocess.run(
-        [sys.executable, "-m", "pytest", str(folder), f"--mypy-ini-file={INI}", "-p", "no:cacheprovider",
+        [sys.executable, "-m", "pytest", *map(str, paths), *options, "-p", "no:cacheprovider", f"-c={config}",
+         f"--rootdir={tmp_path}", "-o", "junit_family=xunit1",
          f"--junitxml={junit}", "-q", f"--mypy-testing-base={tmp_path}"],
-        cwd=tmp_path, capture_output=True, text=True, check=False,
-        # pytest-mypy-plugins looks mypy up on PATH: make it this environment's.
-        env={**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"},
+        cwd=tmp_path, capture_output=True, text=True, check=False, env=ENV,
     )  # fmt: skip
     verdicts: dict[str, bool] = {}
     for case in ET.parse(junit).getroot().iter("testcase"):
-        verdicts[case.attrib["name"]] = case.find("failure") is None and case.find("error") is None
+        name = f"{Path(case.attrib['file']).name}::{case.attrib['name']}"  # xunit1 names the file
+        assert name not in verdicts, name
+        verdicts[name] = case.find("failure") is None and case.find("error") is None and case.find("skipped") is None
     return verdicts
 
 
-def batch_verdicts(folder: Path, tmp_path: Path) -> dict[str, bool]:
-    results = yamlbatch.run(folder, INI, tmp_path / "batch")
-    return {key.split("::", 1)[1]: not problems for key, problems in results.items()}
+def ours(paths: list[Path], tmp_path: Path, *options: str) -> tuple[int, dict[str, bool], str]:
+    proc = subprocess.run(
+        [sys.executable, "-m", "bgtyping", "yaml", *map(str, paths), *options, "-v", f"--workdir={tmp_path / 'w'}"],
+        cwd=tmp_path, capture_output=True, text=True, check=False, env=ENV,
+    )  # fmt: skip
+    verdicts: dict[str, bool] = {}
+    for line in proc.stdout.splitlines():
+        word, _, nodeid = line.partition(" ")
+        if word in ("PASSED", "FAILED"):  # pytest-mypy-plugins does not collect a skipped case at all
+            verdicts[f"{Path(nodeid.partition('::')[0]).name}::{nodeid.partition('::')[2]}"] = word == "PASSED"
+    return proc.returncode, verdicts, proc.stdout + proc.stderr
 
 
 def test_same_verdicts_on_the_committed_cases(tmp_path: Path) -> None:
-    pmp = pmp_verdicts(YAML, tmp_path)
-    assert len(pmp) >= 20
-    assert batch_verdicts(YAML, tmp_path) == pmp
+    theirs = pmp_verdicts([YAML], tmp_path, f"--mypy-ini-file={INI}")
+    assert len(theirs) >= 30
+    code, found, output = ours([YAML], tmp_path, f"--mypy-ini-file={INI}")
+    assert found == theirs, output
+    assert code == 0, output
 
 
-def test_same_verdicts_on_broken_copies(tmp_path: Path) -> None:
+def test_same_verdicts_on_broken_copies_and_exit_1(tmp_path: Path) -> None:
     folder = tmp_path / "yaml"
     shutil.copytree(YAML, folder)
     messages = folder / "test_messages.yml"
@@ -59,7 +77,82 @@ def test_same_verdicts_on_broken_copies(tmp_path: Path) -> None:
     text = text.replace('expected "int"  [arg-type]', 'expected "str"  [arg-type]', 1)
     text = text.replace('    main:3: note: "add_task" defined in "fastapi.background"\n', "", 1)
     messages.write_text(text, encoding="utf-8")
-    pmp = pmp_verdicts(folder, tmp_path)
-    assert not pmp["wrong_type_names_the_task_parameter_type"]
-    assert not pmp["unknown_keyword_points_at_the_defining_module"]
-    assert batch_verdicts(folder, tmp_path) == pmp
+    theirs = pmp_verdicts([folder], tmp_path, f"--mypy-ini-file={INI}")
+    assert not theirs["test_messages.yml::wrong_type_names_the_task_parameter_type"]
+    assert not theirs["test_messages.yml::unknown_keyword_points_at_the_defining_module"]
+    code, found, output = ours([folder], tmp_path, f"--mypy-ini-file={INI}")
+    assert found == theirs, output
+    assert code == 1
+
+
+def _shipped(tmp_path: Path) -> tuple[list[Path], Path]:
+    ini = tmp_path / "base.ini"
+    ini.write_text("[mypy]\n", encoding="utf-8")  # mypy warns about an ini without [mypy], in every item's output
+    return sorted(p for p in SHIPPED.glob("test-*.yml") if p.name != "test-extension.yml"), ini
+
+
+def test_same_verdicts_on_pytest_mypy_plugins_own_tests(tmp_path: Path) -> None:
+    files, ini = _shipped(tmp_path)
+    theirs = pmp_verdicts(files, tmp_path, f"--mypy-ini-file={ini}")
+    assert len(theirs) >= 30
+    code, found, output = ours(files, tmp_path, f"--mypy-ini-file={ini}")
+    assert found == theirs, output
+    assert code == 0, output
+
+
+def test_the_extension_hook_as_pytest_mypy_plugins_calls_it(tmp_path: Path) -> None:
+    files = [SHIPPED / "test-extension.yml"]
+    ini = _shipped(tmp_path)[1]
+    theirs = pmp_verdicts(files, tmp_path, f"--mypy-ini-file={ini}", f"--mypy-extension-hook={HOOK}")
+    code, found, output = ours(files, tmp_path, f"--mypy-ini-file={ini}", f"--mypy-extension-hook={HOOK}")
+    assert found == theirs == {"test-extension.yml::reveal_type_extension_is_loaded": True}, output
+    assert code == 0
+    code, found, _ = ours(files, tmp_path, f"--mypy-ini-file={ini}")  # without the hook, main is empty
+    assert found == {"test-extension.yml::reveal_type_extension_is_loaded": False}
+    assert code == 1
+
+
+def test_one_changed_expected_message_of_the_shipped_tests_exits_1(tmp_path: Path) -> None:
+    files, ini = _shipped(tmp_path)
+    copy = tmp_path / "copy"
+    copy.mkdir()
+    for path in files:
+        shutil.copy(path, copy / path.name)
+    simple = copy / "test-simple-cases.yml"
+    text = simple.read_text(encoding="utf-8")
+    assert '# N: Revealed type is "int"' in text
+    simple.write_text(text.replace('# N: Revealed type is "int"', '# N: Revealed type is "float"', 1))
+    theirs = pmp_verdicts([copy], tmp_path, f"--mypy-ini-file={ini}")
+    code, found, output = ours([copy], tmp_path, f"--mypy-ini-file={ini}")
+    assert found == theirs, output
+    assert sum(not v for v in found.values()) == 1
+    assert code == 1
+
+
+BAD: dict[str, tuple[dict[str, str], str]] = {
+    "an empty folder": ({}, "no YAML test files"),
+    "files pytest-mypy-plugins would not collect": ({"cases.yml": "- case: a\n  main: x = 1\n"}, "no YAML test files"),
+    "a file with no case": ({"test-empty.yml": ""}, "non-empty list of cases"),
+    "a case without main": ({"test-typo.yml": "- case: a\n  mian: x = 1\n"}, "has no `main` (is 'mian' a typo?)"),
+    "a case id twice": ({"test-twice.yml": "- case: a\n  main: x = 1\n- case: a\n  main: y = 1\n"}, "defined twice"),
+    "an undefined template variable": (
+        {"test-tpl.yml": "- case: a\n  main: x = {{ b }}\n  parametrized:\n    - c: 1\n"},
+        "uses ['b'], which no parametrization defines",
+    ),
+}
+
+
+@pytest.mark.parametrize("label", BAD)
+def test_bad_input_is_one_line_and_exit_2(tmp_path: Path, label: str) -> None:
+    files, message = BAD[label]
+    folder = tmp_path / "suite"
+    folder.mkdir()
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    proc = subprocess.run(
+        [sys.executable, "-m", "bgtyping", "yaml", str(folder), f"--workdir={tmp_path / 'w'}"],
+        capture_output=True, text=True, check=False, env=ENV,
+    )  # fmt: skip
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert proc.stderr.count("\n") == 1, proc.stderr
+    assert message in proc.stderr

@@ -41,7 +41,8 @@ def load_divergences(path: Path) -> dict[str, Divergence]:
         if not parsed:
             raise EngineError(f"[{ident}] reports is empty: name the checker(s) that diverge", path=path)
         targets = entry.get("targets", sorted(TARGETS))
-        if not isinstance(targets, list) or not set(cast(list[object], targets)) <= TARGETS:
+        items = cast(list[object], targets) if isinstance(targets, list) else None
+        if items is None or not all(isinstance(t, str) for t in items) or not set(map(str, items)) <= TARGETS:
             raise EngineError(f"[{ident}] targets must be a subset of {sorted(TARGETS)}", path=path)
         if not targets:
             raise EngineError(

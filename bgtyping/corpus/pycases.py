@@ -7,6 +7,7 @@ import io
 import re
 import sys
 import tokenize
+import warnings
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -27,8 +28,6 @@ _SKIPPED_CODE = re.compile(r"\b(?:TYPE_CHECKING|no_type_check(?:_decorator)?|sys
 _PYTHONISH = re.compile(r"\.(py|pyi|pyw)$", re.IGNORECASE)
 _MARKER_NAMES = frozenset({"E", "diverge"})
 _STATIC_ONLY = re.compile(r"^#\s*static-only:(.*)$")
-# Control characters and the separators str.splitlines() ends a line at; a tab is allowed.
-_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 def load_cases(cases_dir: Path, divergences: Mapping[str, Divergence], select: str | None = None) -> tuple[Case, ...]:
@@ -36,11 +35,9 @@ def load_cases(cases_dir: Path, divergences: Mapping[str, Divergence], select: s
         raise EngineError("the corpus has no cases/ folder", path=cases_dir)
     everything = sorted(p for p in cases_dir.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
     for path in everything:
-        if (bad := _CONTROL.search(path.relative_to(cases_dir).as_posix())) is not None:
+        if (bad := escape.first_invisible(path.relative_to(cases_dir).as_posix())) is not None:
             # Folder names reach every output (pytest's node ids among them, which the engine does not escape).
-            raise EngineError(
-                f"a case path holds a control character ({escape.visible(bad.group())}); rename it", path=path
-            )
+            raise EngineError(f"a case path holds a control character ({escape.visible(bad)}); rename it", path=path)
         # A case the loader would skip (`check_x.pyi`, `check_x.PY`) must not go unjudged silently.
         if (_PYTHONISH.search(path.name) or path.name.startswith("check_")) and not path.name.endswith(".py"):
             raise EngineError("not a case file: cases end in `.py` (rename or remove it)", path=path)
@@ -57,6 +54,8 @@ def load_cases(cases_dir: Path, divergences: Mapping[str, Divergence], select: s
     seen: dict[str, Path] = {}
     cases: list[Case] = []
     for path in paths:
+        if path.name.startswith("check_probe_"):  # staged beside the engine's probes, under the same module name
+            raise EngineError("case names starting with check_probe_ are the engine's own probes; rename it", path=path)
         case = parse_case(path, cases_dir, divergences)
         if case.id in seen:
             raise EngineError(f"duplicate case id {case.id!r}, also {seen[case.id]}", path=path, line=1)
@@ -130,7 +129,9 @@ def _claim(path: Path, source: str, min_python: tuple[int, int] | None) -> str:
             doc = None
     else:
         try:
-            tree = ast.parse(source, filename=str(path))
+            with warnings.catch_warnings():  # a SyntaxWarning would print the case's source raw to stderr
+                warnings.simplefilter("ignore")
+                tree = ast.parse(source, filename=str(path))
         except SyntaxError as exc:
             raise EngineError(f"not valid Python: {exc.msg}", path=path, line=exc.lineno) from exc
         except (RecursionError, MemoryError, ValueError) as exc:
@@ -140,10 +141,10 @@ def _claim(path: Path, source: str, min_python: tuple[int, int] | None) -> str:
             doc = opening.value.value
     if not isinstance(doc, str) or "\n" in doc.strip() or not doc.strip():
         raise EngineError("a case opens with a one-line docstring that states its claim", path=path, line=1)
-    if (bad := _CONTROL.search(doc)) is not None:
+    if (bad := escape.first_invisible(doc, allowed="\t")) is not None:
         # A claim is printed, annotated, put in JUnit and on the results page: plain text only.
         raise EngineError(
-            f"the claim holds a control character ({escape.visible(bad.group())}); state it in plain text",
+            f"the claim holds a control character ({escape.visible(bad)}); state it in plain text",
             path=path,
             line=1,
         )

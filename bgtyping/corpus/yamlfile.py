@@ -1,67 +1,117 @@
-"""pytest-mypy-plugins YAML cases, read with their line numbers and checked before anything runs."""
+"""pytest-mypy-plugins YAML files: collected, read and checked the way pytest-mypy-plugins 4.1.0 reads them.
+
+Collection: `.yml`/`.yaml` files whose names start with `test-` or `test_`, in the folders given
+(recursively, skipping what pytest skips by default) or named directly. Every key of its schema means
+what it means there; other keys are allowed (an extension hook may read them) unless the schema is
+closed. Where pytest-mypy-plugins would quietly run nothing, or run something else than written,
+this reader fails: nothing collected, a file without cases, a case without `main`, a case id twice in
+one file, a template variable no parametrization defines.
+"""
 
 from __future__ import annotations
 
+import fnmatch
+import os
 import re
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, cast
 
+import jinja2
+import jinja2.meta
 import yaml
 
 from ..model import EngineError, YamlCase
 
+# The keys of pytest-mypy-plugins' schema; `__line__` is the reader's own.
 KEYS = frozenset(
-    {
-        "case",
-        "main",
-        "out",
-        "files",
-        "mypy_config",
-        "parametrized",
-        "skip",
-        "expect_fail",
-        "regex",
-        "env",
-        "disable_cache",
-    }
-)
-_CASE_NAME = re.compile(r"^[\w-]+$")
+    {"case", "main", "out", "files", "mypy_config", "parametrized", "skip", "expect_fail", "regex", "env",
+     "disable_cache", "marks"}
+)  # fmt: skip
+_CASE_NAME = re.compile(r"^[a-zA-Z0-9_]+$")
 _OUT_LINE = re.compile(r"^(?P<file>[\w./-]+):(?P<line>\d+)(?::\d+)?: (?:error|note|warning): .+$")
+_MARK = re.compile(r"^[a-zA-Z_]\w*$")
 _LINE = "__line__"
+# pytest's default `norecursedirs`; a folder holding a virtual environment is skipped too.
+_NO_RECURSE = ("*.egg", ".*", "_darcs", "build", "CVS", "dist", "node_modules", "venv", "{arch}")
+_JINJA = jinja2.Environment()
+
+
+def is_yaml_test_file(path: Path) -> bool:
+    """The file pytest-mypy-plugins' collector accepts."""
+    return path.suffix in {".yaml", ".yml"} and path.name.startswith(("test-", "test_"))
+
+
+def collect(paths: Sequence[Path]) -> list[Path]:
+    """The YAML test files below `paths`, sorted per folder as pytest visits them; none at all is an error."""
+    if not paths:
+        raise EngineError("name at least one YAML file or folder")
+    found: list[Path] = []
+    for path in paths:
+        if path.is_file():
+            if not is_yaml_test_file(path):
+                raise EngineError(
+                    "not a YAML test file: pytest-mypy-plugins collects `test-*.yml`, `test_*.yml` "
+                    "(or .yaml) only; rename it",
+                    path=path,
+                )
+            found.append(path)
+        elif path.is_dir():
+            found.extend(_walk(path))
+        else:
+            raise EngineError("no such file or folder", path=path)
+    unique = list(dict.fromkeys(p.resolve() for p in found))
+    if not unique:
+        shown = ", ".join(str(p) for p in paths)
+        raise EngineError(f"no YAML test files (test-*.yml, test_*.yml, .yaml) in {shown}; nothing to check")
+    return unique
+
+
+def _walk(folder: Path) -> Iterable[Path]:
+    entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    for entry in entries:
+        if entry.is_file() and is_yaml_test_file(Path(entry.path)):
+            yield Path(entry.path)
+    for entry in entries:
+        skipped = any(fnmatch.fnmatch(entry.name, p) for p in _NO_RECURSE)
+        if entry.is_dir() and not skipped and not (Path(entry.path) / "pyvenv.cfg").is_file():
+            yield from _walk(Path(entry.path))
 
 
 class _LineLoader(yaml.SafeLoader):
-    """Keeps the line of every mapping, so an error can point into the YAML file."""
+    """Keeps the line of every case (at its `main:` key, as pytest-mypy-plugins counts), refuses a key twice."""
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen: set[object] = set()
+        line = node.start_mark.line + 1
         for key_node, _ in node.value:
             key = self.construct_object(key_node, deep=deep)  # pyright: ignore[reportUnknownMemberType]
             if key in seen:  # YAML would silently keep the last one: a case with `main:` twice
                 raise yaml.constructor.ConstructorError(None, None, f"duplicate key {key!r}", key_node.start_mark)
             seen.add(key)
+            if key == "main":
+                line = key_node.start_mark.line + 1
         mapping = super().construct_mapping(node, deep=deep)
-        mapping[_LINE] = node.start_mark.line + 1
+        if "case" in mapping:
+            mapping[_LINE] = line
         return mapping
 
 
 def load_yaml_cases(folder: Path) -> tuple[YamlCase, ...]:
+    """The corpus's own YAML cases (closed schema): an absent folder has none."""
     if not folder.is_dir():
         return ()
+    return load_files(collect([folder]), closed=True)
+
+
+def load_files(paths: Sequence[Path], *, closed: bool = False) -> tuple[YamlCase, ...]:
     found: list[YamlCase] = []
-    seen: dict[str, Path] = {}
-    for path in sorted(folder.glob("test_*.y*ml")):
-        for case in _load_file(path):
-            if case.id in seen:
-                raise EngineError(
-                    f"duplicate YAML case {case.id!r}, also in {seen[case.id]}", path=path, line=case.line
-                )
-            seen[case.id] = path
-            found.append(case)
+    for path in paths:
+        found.extend(_load_file(path, closed))
     return tuple(found)
 
 
-def _load_file(path: Path) -> list[YamlCase]:
+def _load_file(path: Path, closed: bool) -> list[YamlCase]:
     try:
         data: object = yaml.load(path.read_bytes().decode("utf-8"), Loader=_LineLoader)
     except UnicodeDecodeError as exc:
@@ -73,72 +123,130 @@ def _load_file(path: Path) -> list[YamlCase]:
         problem = getattr(exc, "problem", None) or str(exc)
         raise EngineError(f"malformed YAML: {problem}", path=path, line=mark.line + 1 if mark else None) from exc
     if not isinstance(data, list) or not data:
-        raise EngineError("a YAML case file is a non-empty list of cases", path=path, line=1)
-    return [_case(path, item) for item in cast(list[object], data)]
+        raise EngineError("a YAML test file is a non-empty list of cases", path=path, line=1)
+    cases = [_case(path, item, closed) for item in cast(list[object], data)]
+    seen: dict[str, int] = {}
+    for case in cases:
+        if case.id in seen:
+            raise EngineError(
+                f"case {case.id!r} is defined twice (also line {seen[case.id]})", path=path, line=case.line
+            )
+        seen[case.id] = case.line
+    return cases
 
 
-def _case(path: Path, item: object) -> YamlCase:
+def _case(path: Path, item: object, closed: bool) -> YamlCase:
     if not isinstance(item, dict):
-        raise EngineError("each YAML case is a mapping with `case` and `main`", path=path)
+        raise EngineError("each case is a mapping with `case` and `main`", path=path)
     raw = cast(dict[str, Any], item)
     line = int(raw.get(_LINE, 0))
-    unknown = sorted(set(raw) - KEYS - {_LINE})
-    if unknown:
-        raise EngineError(f"unknown key(s) {unknown} in YAML case", path=path, line=line)
-    name, main = raw.get("case"), raw.get("main")
+
+    def fail(message: str) -> EngineError:
+        return EngineError(message, path=path, line=line or None)
+
+    name = raw.get("case")
     if not isinstance(name, str) or not _CASE_NAME.match(name):
-        raise EngineError("`case` is a name without spaces", path=path, line=line)
+        raise fail("`case` is a name of letters, digits and underscores")
+    unknown = sorted(set(raw) - KEYS - {_LINE})
+    if "main" not in raw:
+        hint = f" (is {unknown[0]!r} a typo?)" if unknown else ""
+        raise fail(f"case {name!r} has no `main`{hint}")
+    if closed and unknown:
+        raise fail(f"case {name!r}: unknown key(s) {unknown} (the schema is closed)")
+    main = raw["main"]
     if not isinstance(main, str):
-        raise EngineError(f"case {name!r} has no `main` text", path=path, line=line)
-    files = _files(path, line, raw.get("files", []))
-    texts = {"main": main, **files, **{p.removesuffix(".py"): c for p, c in files.items()}}
-    out = raw.get("out", "")
-    if not isinstance(out, str):
-        raise EngineError(f"case {name!r}: `out` is a block of text", path=path, line=line)
-    out_lines = tuple(x for x in out.splitlines() if x.strip())
-    for expected in out_lines:
-        where = line
+        raise fail(f"case {name!r}: `main` is text")
+    typed: dict[str, tuple[type, ...]] = {
+        "out": (str,), "mypy_config": (str,), "expect_fail": (bool,), "regex": (bool,),
+        "disable_cache": (bool,), "skip": (bool, str), "files": (list,), "env": (list,),
+        "parametrized": (list,), "marks": (list,),
+    }  # fmt: skip
+    for key, kinds in typed.items():
+        if key in raw and not isinstance(raw[key], kinds):
+            raise fail(f"case {name!r}: `{key}` must be {' or '.join(k.__name__ for k in kinds)}")
+    files = _files(raw.get("files", []), fail, name)
+    env = tuple(raw.get("env", []))
+    if not all(isinstance(e, str) for e in env):
+        raise fail(f"case {name!r}: `env` is a list of NAME=VALUE strings")
+    marks = tuple(raw.get("marks", []))
+    if not all(isinstance(m, str) and _MARK.match(m) for m in marks):
+        raise fail(f"case {name!r}: `marks` are identifiers")
+    params = _parametrized(raw.get("parametrized", []), fail, name)
+    out = str(raw.get("out", ""))
+    config = str(raw.get("mypy_config", ""))
+    defined = set[str].intersection(*(set(p) for p in params)) if params else set[str]()
+    for label, text in (("main", main), ("out", out), ("mypy_config", config)):
+        if "{{" in text or "{%" in text:
+            try:
+                used = jinja2.meta.find_undeclared_variables(_JINJA.parse(text))
+            except jinja2.TemplateSyntaxError as exc:
+                raise fail(f"case {name!r}: `{label}` is not a valid template: {exc.message}") from None
+            if missing := sorted(used - defined):
+                raise fail(f"case {name!r}: `{label}` uses {missing}, which no parametrization defines")
+    if closed:
+        _check_out(out, main, files, fail, name)
+    return YamlCase(
+        id=name,
+        path=path,
+        line=line,
+        main=main,
+        out=tuple(x for x in out.splitlines() if x.strip()),
+        files=dict(files),
+        mypy_config=config or None,
+        parametrized=tuple(params),
+        regex=bool(raw.get("regex", False)),
+        expect_fail=bool(raw.get("expect_fail", False)),
+        skip=str(raw.get("skip", "False")),
+        env=env,
+        disable_cache=bool(raw.get("disable_cache", False)),
+        marks=marks,
+        file_list=tuple(files),
+        raw={k: v for k, v in raw.items() if k != _LINE},
+        out_text=out,
+    )
+
+
+def _check_out(out: str, main: str, files: list[tuple[str, str]], fail: Any, name: str) -> None:
+    """The corpus's own cases (closed schema) are held to more than pytest-mypy-plugins holds them: it
+    ignores an `out` line it cannot read, which would drop an expectation without a word."""
+    texts = {"main": main, **{p.removesuffix(".py"): c for p, c in files}}
+    for expected in (x.strip() for x in out.splitlines() if x.strip()):
         match = _OUT_LINE.match(expected)
         if match is None:
-            raise EngineError(f"case {name!r}: `out` line is not `file:line: severity: message`", path=path, line=where)
-        target = texts.get(match["file"]) or texts.get(match["file"].removesuffix(".py"))
+            raise fail(f"case {name!r}: `out` line is not `file:line: severity: message`: {expected[:80]}")
+        target = texts.get(match["file"].removesuffix(".py"))
         if target is None:
-            raise EngineError(f"case {name!r}: `out` names a file the case does not have: {match['file']}", path=path)
-        if not 1 <= int(match["line"]) <= len(target.splitlines()):
-            raise EngineError(
+            raise fail(f"case {name!r}: `out` names a file the case does not have: {match['file']}")
+        if "{{" not in target and not 1 <= int(match["line"]) <= len(target.splitlines()):
+            raise fail(
                 f"case {name!r}: `out` expects {match['file']}:{match['line']}, a line that does not exist "
-                f"({len(target.splitlines())} lines)",
-                path=path,
-                line=where,
+                f"({len(target.splitlines())} lines)"
             )
-    config = raw.get("mypy_config")
-    params = raw.get("parametrized", [])
-    if not isinstance(params, list) or not all(isinstance(p, dict) for p in cast(list[object], params)):
-        raise EngineError(f"case {name!r}: `parametrized` is a list of mappings", path=path, line=line)
-    variants = tuple(
-        {k: v for k, v in cast(dict[str, object], p).items() if k != _LINE} for p in cast(list[object], params)
-    )
-    return YamlCase(
-        name,
-        path,
-        line,
-        main,
-        out_lines,
-        files,
-        config if isinstance(config, str) else None,
-        variants,
-        bool(raw.get("regex", False)),
-        bool(raw.get("expect_fail", False)),
-    )
 
 
-def _files(path: Path, line: int, raw: object) -> dict[str, str]:
-    if not isinstance(raw, list):
-        raise EngineError("`files` is a list of {path, content}", path=path, line=line)
-    found: dict[str, str] = {}
+def _files(raw: object, fail: Any, name: str) -> list[tuple[str, str]]:
+    found: list[tuple[str, str]] = []
     for entry in cast(list[object], raw):
-        if not isinstance(entry, dict) or not isinstance(cast(dict[str, object], entry).get("path"), str):
-            raise EngineError("each `files` entry has a `path`", path=path, line=line)
+        if not isinstance(entry, dict):
+            raise fail(f"case {name!r}: each `files` entry is a mapping with `path`")
         typed = cast(dict[str, object], entry)
-        found[str(typed["path"])] = str(typed.get("content") or "")
+        if not isinstance(typed.get("path", ""), str) or not isinstance(typed.get("content", ""), str):
+            raise fail(f"case {name!r}: a `files` entry has a text `path` and `content`")
+        found.append((str(typed.get("path", "main.py")), str(typed.get("content", ""))))
+    return found
+
+
+def _parametrized(raw: object, fail: Any, name: str) -> list[Mapping[str, object]]:
+    """pytest-mypy-plugins' parametrizations: every entry with the same keys; keys starting `__` dropped."""
+    found: list[Mapping[str, object]] = []
+    keys: set[str] | None = None
+    for index, entry in enumerate(cast(list[object], raw)):
+        if not isinstance(entry, dict):
+            raise fail(f"case {name!r}: `parametrized` is a list of mappings")
+        params = {str(k): v for k, v in cast(dict[object, object], entry).items() if not str(k).startswith("__")}
+        if keys is None:
+            keys = set(params)
+        elif missing := sorted(keys - set(params)):  # more keys are allowed, as pytest-mypy-plugins allows them
+            raise fail(f"case {name!r}: parametrization {index + 1} lacks {missing}, which the first one has")
+        found.append(params)
     return found

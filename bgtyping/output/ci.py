@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import escape
-from ..model import Case, Outcome, Plan, RunKey, RunOutcome
+from ..model import Case, EngineError, Outcome, Plan, RunKey, RunOutcome
 
 _ADVICE = (
     "A checker now judges this call differently from what the corpus expects: either the installed "
@@ -151,5 +151,8 @@ def step_summary(plan: Plan, outcomes: Mapping[RunKey, RunOutcome], summary: str
 
 
 def append_step_summary(path: Path, plan: Plan, outcomes: Mapping[RunKey, RunOutcome], summary: str) -> None:
-    with open(path, "a", encoding="utf-8") as handle:  # GitHub collects what each step appends
-        handle.write(step_summary(plan, outcomes, summary))
+    try:
+        with open(path, "a", encoding="utf-8") as handle:  # GitHub collects what each step appends
+            handle.write(step_summary(plan, outcomes, summary))
+    except OSError as exc:
+        raise EngineError(f"cannot append the job summary: {exc.strerror or exc}", path=path) from None

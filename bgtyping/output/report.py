@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import sys
 from collections import Counter
 from collections.abc import Mapping, Sequence
@@ -178,7 +177,7 @@ def _cell_html(checker: str, case: str, cells: Mapping[str, Cell], messages: Map
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bgtyping.output.report", description=__doc__)
+    parser = escape.ArgumentParser(prog="python -m bgtyping.output.report", description=__doc__)
     parser.add_argument("--results", type=Path, default=Path("results"))
     parser.add_argument("--markdown", type=Path, default=Path("RESULTS.md"))
     parser.add_argument("--html", type=Path, default=Path("results/index.html"))

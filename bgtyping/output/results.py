@@ -11,6 +11,7 @@ from typing import NotRequired, TypedDict, cast
 from ..fsutil import atomic_write
 from ..model import (
     BROKEN,
+    CHECKER_NAMES,
     PYTHON_VERSIONS,
     TARGET_FINGERPRINTS,
     VERDICT_WORDS,
@@ -131,8 +132,11 @@ def load(folder: Path) -> dict[str, Document]:
     for path in sorted(folder.glob("*.json")):
         try:
             data: object = json.loads(path.read_bytes().decode("utf-8"))
-        except (OSError, UnicodeDecodeError, ValueError) as exc:
-            raise EngineError(f"not a readable results file ({exc}); regenerate it with --results", path=path) from None
+        except (OSError, UnicodeDecodeError, ValueError, RecursionError) as exc:
+            reason = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
+            raise EngineError(
+                f"not a readable results file ({reason}); regenerate it with --results", path=path
+            ) from None
         problem = _invalid(data, path.stem)
         if problem is not None:
             raise EngineError(f"not a results file: {problem}; regenerate it with --results", path=path)
@@ -151,6 +155,10 @@ def _invalid(data: object, stem: str) -> str | None:
     """What is wrong with one decoded results file, field by field; None when it has the schema exactly."""
     if not isinstance(data, dict):
         return "the file is not a JSON object"
+    try:  # a lone surrogate (`"\\ud800"`) is valid JSON but no output can hold it
+        json.dumps(data, ensure_ascii=False).encode("utf-8")
+    except (UnicodeEncodeError, RecursionError):
+        return "it holds a string that is not Unicode text (a lone surrogate) or is nested too deeply"
     doc = cast(dict[str, object], data)
     top = ("checker", "version", "runs", "cases")
     if missing := [f for f in top if f not in doc]:
@@ -159,6 +167,8 @@ def _invalid(data: object, stem: str) -> str | None:
         return f"an unknown field `{unknown[0]}`"
     if doc["checker"] != stem:
         return f"`checker` is {doc['checker']!r}, but the file is named {stem}.json"
+    if stem not in CHECKER_NAMES:
+        return f"{stem!r} is not a checker the engine knows ({', '.join(CHECKER_NAMES)})"
     if not isinstance(doc["version"], str):
         return "`version` is not a string"
     runs, cases = doc["runs"], doc["cases"]
@@ -193,7 +203,12 @@ def _invalid(data: object, stem: str) -> str | None:
             if not isinstance(cell, dict):
                 return f"case {case!r}: cell {key} is not a mapping"
             fields = cast(dict[str, object], cell)
-            if fields.get("verdict") not in VERDICT_WORDS or not set(fields) <= {"verdict", *_CELL_LISTS}:
+            verdict = fields.get("verdict")
+            if (
+                not isinstance(verdict, str)
+                or verdict not in VERDICT_WORDS
+                or not set(fields) <= {"verdict", *_CELL_LISTS}
+            ):
                 return f"case {case!r}: cell {key} needs a verdict of {', '.join(VERDICT_WORDS)} and nothing unknown"
             for name in _CELL_LISTS:
                 value = fields.get(name, [])

@@ -1,11 +1,14 @@
-"""Tasks that do run are not flagged: sync and async functions returning anything else, async __call__, partial (nested too) of a coroutine function."""
+"""Tasks that do run are not flagged: sync and async functions returning anything else, async __call__, partial (nested too) of a coroutine function, whatever else the call's arguments hold."""
 
 import functools
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
+from typing import TypeVar
 
 from fastapi import BackgroundTasks
 from starlette.background import BackgroundTask
+
+T = TypeVar("T")
 
 
 def send(address: str) -> None: ...
@@ -28,6 +31,14 @@ async def fetch(n: int) -> Iterator[int]:
 
 def lazy() -> Callable[[], None]:
     return lambda: None
+
+
+def rows(n: int) -> Iterator[int]:
+    yield n
+
+
+def second(first: object, chosen: T) -> T:
+    return chosen
 
 
 class Sender:
@@ -64,6 +75,7 @@ tasks.add_task(sender, "a@example.com")
 tasks.add_task(lambda: send("a@example.com"))
 tasks.add_task(functools.partial(send_async, "a@example.com"))
 tasks.add_task(functools.partial(functools.partial(send_async), "a@example.com"))
+tasks.add_task(second(functools.partial(rows, 1), functools.partial(functools.partial(send_async), "a@example.com")))
 tasks.add_task(functools.partial(Sender(), "a@example.com"))
 BackgroundTask(send_async, "a@example.com")
 BackgroundTask(functools.partial(send_async, "a@example.com"))

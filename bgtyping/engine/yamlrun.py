@@ -1,0 +1,503 @@
+"""Run pytest-mypy-plugins YAML items under mypy with pytest-mypy-plugins' verdicts, most of them in batches.
+
+An item is a case with one parametrization. Its verdict is defined by how pytest-mypy-plugins 4.1.0
+runs it alone (`solo`): its files written into a fresh folder, mypy started there with only the
+case's environment (plus MYPYPATH), the merged config and the same flags, the output compared
+line by line. That is slow, so items that can share a mypy run go into batches: each item's
+`main` becomes `<prefix>NNNN/main.py`, its other files sit at the batch root, and the prefix is
+taken out of the output again. A batch can only differ from a solo run by what the prefix leaks, so
+an item that does not match in its batch is run alone, and the solo verdict is the one reported.
+Items whose run the batch cannot reproduce (their own environment, no cache, files outside the
+folder, a file that replaces `main`, a relative import, `__name__`/`__file__`) are run alone from
+the start.
+"""
+
+from __future__ import annotations
+
+import configparser
+import hashlib
+import importlib
+import io
+import os
+import platform
+import re
+import shutil
+import sys
+import tempfile
+import threading
+from collections import defaultdict
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from itertools import zip_longest
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import regex
+
+from ..host.procs import Processes, TimedOut
+from ..model import EngineError, YamlCase
+
+_COMMENT = re.compile(r"^([ENW])(?P<regex>[R])?:((?P<col>\d+):)? (?P<message>.*)$")
+_OUT = re.compile(r"^(?P<fname>.+):(?P<lnum>\d+): (?P<severity>[A-Za-z]+):((?P<col>\d+):)? (?P<message>.*)$")
+_SEVERITY = {"E": "error", "N": "note", "W": "warning"}
+_JINJA = jinja2.Environment()
+_PREFIX = "bgtyping_v"  # a batch item's package: `bgtyping_v0007.main`; unlikely in any message of its own
+# What makes a run depend on where `main` lies: relative imports, the module's own name or file, `main` imported.
+_SOLO_SOURCE = re.compile(
+    r"^\s*from\s+\.|\b__(?:name|file|package|spec|path)__\b|\bimport\s+main\b|\bfrom\s+main\b", re.M
+)
+_FLAGS = ("--show-traceback", "--no-error-summary", "--no-pretty", "--hide-error-context")
+
+
+@dataclass(frozen=True)
+class Options:
+    """pytest-mypy-plugins' command-line options that change a verdict, and where runs happen."""
+
+    ini_file: Path | None = None
+    pyproject_file: Path | None = None
+    extension_hook: str | None = None
+    modify_pythonpath: bool = False
+    no_silence_site_packages: bool = False
+    closed_schema: bool = False
+    rootdir: Path = field(default_factory=Path.cwd)  # pytest's rootdir: MYPYPATH includes it
+    workdir: Path = field(default_factory=lambda: Path(tempfile.gettempdir()) / "bgtyping-yaml")
+    batch: bool = True
+    timeout: float = 600.0
+    jobs: int = os.cpu_count() or 2
+
+
+@dataclass
+class File:
+    """A file of an item; an extension hook may change `content` (it gets pytest-mypy-plugins' shape)."""
+
+    path: str
+    content: str
+
+
+@dataclass
+class Matcher:
+    fname: str
+    lnum: int
+    severity: str
+    message: str
+    regex: bool
+    col: str | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.fname}:{self.lnum}" + (f":{self.col}" if self.col is not None else "")
+        return f"{where}: {self.severity}: {self.message}"
+
+    def matches(self, actual: str) -> bool:
+        if not self.regex:
+            return str(self) == actual
+        where = f"{self.fname}:{self.lnum}" + (f":{self.col}" if self.col is not None else "")
+        return bool(regex.match(regex.escape(f"{where}: {self.severity}: ") + self.message, actual))
+
+
+@dataclass
+class Item:
+    """One pytest-mypy-plugins test item: `path::case[params]`."""
+
+    nodeid: str
+    case: YamlCase
+    params: Mapping[str, object]
+    files: list[File]
+    expected_output: list[Matcher]
+    additional_mypy_config: str
+    environment_variables: dict[str, str]
+    disable_cache: bool
+    expect_fail: bool
+    skipped: bool = False
+    solo_reason: str | None = None  # why it cannot share a batch
+    problems: list[str] = field(default_factory=list[str])  # empty: it passed
+    actual: list[str] = field(default_factory=list[str])  # mypy's output as pytest-mypy-plugins reads it
+    ran_alone: bool = False
+
+    @property
+    def name(self) -> str:
+        return self.nodeid.rpartition("::")[2]
+
+    @property
+    def parsed_test_data(self) -> Mapping[str, object]:
+        return self.case.raw
+
+
+# -- collection ---------------------------------------------------------------------------------
+
+
+def render(template: str, params: Mapping[str, object]) -> str:
+    if "{{" not in template:
+        return template
+    return _JINJA.from_string(template).render({k: "None" if v is None else v for k, v in params.items()})
+
+
+def items(cases: Sequence[YamlCase], rootdir: Path) -> list[Item]:
+    """Every item, in file order, with pytest-mypy-plugins' node ids and expected output."""
+    found: list[Item] = []
+    for case in cases:
+        for params in case.parametrized or ({},):
+            suffix = "[" + ",".join(f"{k}={v}" for k, v in params.items()) + "]" if params else ""
+            files = [File("main.py", render(case.main, params)), *(File(p, c) for p, c in case.file_list)]
+            expected = [m for f in files for m in _from_comments(f.path, f.content, case.regex)]
+            expected += _from_out(render(case.out_text, params), case.regex)
+            nodeid = f"{_relative(case.path, rootdir)}::{case.id}{suffix}"
+            env = {name: value for name, _, value in (e.partition("=") for e in case.env)}
+            found.append(
+                Item(nodeid, case, params, files, expected, render(case.mypy_config or "", params), env,
+                     case.disable_cache, case.expect_fail)
+            )  # fmt: skip
+    return found
+
+
+def _relative(path: Path, rootdir: Path) -> str:
+    try:
+        return path.resolve().relative_to(rootdir.resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def _from_comments(path: str, text: str, regex_all: bool) -> list[Matcher]:
+    fname = path.removesuffix(".py")
+    found: list[Matcher] = []
+    for index, line in enumerate(text.split("\n")):
+        for comment in line.split(" # ")[1:]:
+            if m := _COMMENT.search(comment.strip()):
+                found.append(
+                    Matcher(fname, index + 1, _SEVERITY[m[1]], m["message"], regex_all or bool(m["regex"]), m["col"])
+                )
+    return found
+
+
+def _from_out(out: str, regex_all: bool) -> list[Matcher]:
+    found: list[Matcher] = []
+    for line in out.split("\n"):
+        if m := _OUT.search(line.strip()):
+            severity = _SEVERITY.get(m["severity"], m["severity"])
+            found.append(Matcher(m["fname"], int(m["lnum"]), severity, m["message"], regex_all, m["col"]))
+    return found
+
+
+def evaluate_skip(item: Item) -> None:
+    """`skip` is Python, evaluated with sys, os, pytest and platform, as pytest-mypy-plugins does."""
+    import pytest
+
+    try:
+        item.skipped = bool(eval(item.case.skip, {"sys": sys, "os": os, "pytest": pytest, "platform": platform}))
+    except Exception as exc:  # a broken expression is the case's error, reported where it is
+        raise EngineError(
+            f"case {item.case.id!r}: `skip: {item.case.skip}` cannot be evaluated: {type(exc).__name__}: {exc}",
+            path=item.case.path,
+            line=item.case.line,
+        ) from None
+
+
+def apply_hook(hook: str, item: Item) -> None:
+    """The extension hook gets the item, as pytest-mypy-plugins' `YamlTestItem` shape (files, config, ...)."""
+    module_name, _, func_name = hook.rpartition(".")
+    try:
+        function: Callable[[Any], object] = getattr(importlib.import_module(module_name), func_name)
+    except (ImportError, AttributeError, ValueError) as exc:
+        raise EngineError(f"--mypy-extension-hook {hook}: cannot be imported: {exc}") from None
+    try:
+        function(item)
+    except Exception as exc:  # the hook's own failure is the item's failure, as under pytest
+        item.problems = [f"the extension hook {hook} raised {type(exc).__name__}: {exc}"]
+
+
+# -- running ------------------------------------------------------------------------------------
+
+
+def _merged_config(item: Item, options: Options, folder: Path) -> Path | None:
+    """The config file pytest-mypy-plugins writes into the item's folder, or None when it writes none."""
+    if options.pyproject_file is not None:
+        import tomlkit
+
+        document = tomlkit.parse(options.pyproject_file.read_text(encoding="utf-8"))
+        tool = document.setdefault("tool", tomlkit.table(is_super_table=True))
+        mypy = tool.setdefault("mypy", tomlkit.table())  # pyright: ignore[reportUnknownMemberType]
+        extra = item.additional_mypy_config
+        if extra:
+            import textwrap
+
+            text = extra if "[tool.mypy]" in extra else f"[tool.mypy]\n{textwrap.dedent(extra)}"
+            mypy.update(tomlkit.parse(text)["tool"]["mypy"].value.items())  # pyright: ignore
+        out = tomlkit.document()
+        table = tomlkit.table(is_super_table=True)
+        out.append("tool", table)
+        table.append("mypy", mypy)
+        path = folder / "pyproject.toml"
+        path.write_text(out.as_string(), encoding="utf-8")
+        return path
+    if options.ini_file is None and not item.additional_mypy_config:
+        return None
+    parser = configparser.ConfigParser()
+    if options.ini_file is not None:
+        parser.read(options.ini_file)
+    if item.additional_mypy_config:
+        extra = item.additional_mypy_config
+        parser.read_string(extra if "[mypy]" in extra else f"[mypy]\n{extra}")
+    if not parser.sections():
+        return None
+    buffer = io.StringIO()
+    parser.write(buffer)
+    path = folder / "mypy.ini"
+    path.write_text(buffer.getvalue(), encoding="utf-8")
+    return path
+
+
+def _environment(item: Item, options: Options, execution: Path) -> dict[str, str]:
+    """Only the case's variables, MYPYPATH (and PYTHONPATH): pytest-mypy-plugins passes nothing else."""
+    env = dict(item.environment_variables)
+    rootdir = str(options.rootdir)
+
+    def absolute(value: str) -> str:
+        value = os.path.expandvars(value)
+        return value if os.path.isabs(value) else str(options.rootdir / value)
+
+    if options.modify_pythonpath:
+        parts = [p for p in (os.environ.get("PYTHONPATH"), str(execution)) if p]
+        if own := item.environment_variables.get("PYTHONPATH"):
+            parts += [absolute(own), own]
+        env["PYTHONPATH"] = ":".join(parts)
+    mypy_parts = [p for p in (os.environ.get("MYPYPATH"),) if p]
+    if own := item.environment_variables.get("MYPYPATH"):
+        mypy_parts += [absolute(own), own]
+    mypy_parts.append(rootdir)
+    env["MYPYPATH"] = ":".join(mypy_parts)
+    if "SYSTEMROOT" in os.environ:
+        env["SYSTEMROOT"] = os.environ["SYSTEMROOT"]
+    return env
+
+
+def _mypy() -> str:
+    found = shutil.which("mypy")
+    if found is None:
+        raise EngineError("mypy is not installed where this runs (pytest-mypy-plugins runs the `mypy` on PATH)")
+    return found
+
+
+# Every mypy this process starts, so that Ctrl-C kills them all (process groups) and starts no more.
+PROCESSES = Processes()
+
+
+def _run(command: list[str], cwd: Path, env: Mapping[str, str], timeout: float) -> tuple[int, str]:
+    try:
+        done = PROCESSES.run(command, cwd=cwd, env=env, timeout=timeout)
+    except TimedOut:
+        raise EngineError(f"mypy did not finish within {timeout:g} s (in {cwd})") from None
+    except OSError as exc:
+        raise EngineError(f"could not start mypy: {exc.strerror or exc}") from None
+    return done.returncode, done.stdout + done.stderr
+
+
+def run_solo(item: Item, options: Options, cache: Path) -> None:
+    """Exactly as pytest-mypy-plugins runs one item; its verdict is the reference."""
+    base = Path(tempfile.mkdtemp(prefix="solo-", dir=options.workdir))
+    try:
+        execution = base / "run"  # `../extras` of a case lands in `base`, private to this item
+        execution.mkdir()
+        command = [_mypy(), *_FLAGS]
+        if options.no_silence_site_packages:
+            command.append("--no-silence-site-packages")
+        if not item.disable_cache:
+            command += ["--cache-dir", str(cache)]
+        config = _merged_config(item, options, execution)
+        if config is not None:
+            command.append(f"--config-file={config}")
+        command.append(str(execution / "main.py"))
+        for file in item.files:
+            path = execution / file.path
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(file.content, encoding="utf-8")
+        code, out = _run(command, execution, _environment(item, options, execution), options.timeout)
+        item.ran_alone = True
+        item.actual = [_unprefix_path(line, execution) for line in out.splitlines()]
+        item.problems = _verdict(item, code, item.actual)
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+
+
+def _unprefix_path(line: str, root: Path) -> str:
+    """pytest-mypy-plugins' reading of a line: the path relative to the run folder, and every `.py:` cut."""
+    if ":" not in line:
+        return line
+    path, rest = line.split(":", 1)
+    # pytest-mypy-plugins computes this with the run folder as its cwd: a relative path is relative to it.
+    return (os.path.relpath(os.path.join(root, path), start=root) + ":" + rest).strip().replace(".py:", ":")
+
+
+def _verdict(item: Item, code: int, actual: list[str]) -> list[str]:
+    if code == 2:
+        return ["mypy stopped with a critical error (exit 2):", *actual[-20:]]
+    problems = compare(item.expected_output, actual)
+    if item.expect_fail:
+        return [] if problems else ["expected a failure (expect_fail), but the output matched"]
+    return problems
+
+
+def compare(expected: Sequence[Matcher], actual_lines: Sequence[str]) -> list[str]:
+    """pytest-mypy-plugins' comparison: both sides sorted by file and line, then matched pair by pair."""
+    wanted = sorted(expected, key=lambda m: (m.fname, m.lnum))
+    got = [re.sub(r"\r$", "", re.sub(" +$", "", a)) for a in sorted((a for a in actual_lines if a), key=_file_line)]
+    return [
+        f"expected {e if e is not None else '(nothing)'}, got {a if a is not None else '(nothing)'}"
+        for e, a in zip_longest(wanted, got)
+        if e is None or a is None or not e.matches(a)
+    ]
+
+
+def _file_line(line: str) -> tuple[str, int]:
+    parts = line.split(":", 2)
+    if len(parts) < 3:
+        return "", 0
+    try:
+        return parts[0], int(parts[1])
+    except ValueError:
+        return "", 0
+
+
+def solo_reason(item: Item, options: Options) -> str | None:
+    """Why the batch cannot reproduce this item's run, or None when it can."""
+    if options.extension_hook:
+        return "an extension hook may change anything"
+    base = options.ini_file or options.pyproject_file
+    if base is not None and re.search(r"mypy-main\b|[\"']main[\"']", base.read_text(encoding="utf-8")):
+        return "the base config names the module main"
+    if item.environment_variables:
+        return "it sets environment variables"
+    if item.disable_cache:
+        return "it runs without the cache"
+    for file in item.files[1:]:
+        if file.path == "main.py" or file.path.startswith(("/", "..")) or "/../" in file.path:
+            return f"its file {file.path} lies outside the run folder or replaces main"
+    if any(_SOLO_SOURCE.search(f.content) for f in item.files):
+        return "its code depends on where main lies (relative import, __name__, import main)"
+    if "main" in item.additional_mypy_config:
+        return "its config names the module main"
+    return None
+
+
+def run_batch(batch: Sequence[Item], options: Options, folder: Path, cache: Path) -> list[Item]:
+    """One mypy run for the batch; returns the items that did not match in it (they are run alone next)."""
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    owners: dict[str, list[tuple[Item, str, str]]] = defaultdict(list)
+    mains: list[str] = []
+    for number, item in enumerate(batch):
+        package = f"{_PREFIX}{number:04d}"
+        (folder / package).mkdir()
+        (folder / package / "main.py").write_text(item.files[0].content, encoding="utf-8")
+        owners[f"{package}/main.py"].append((item, "main", package))
+        mains.append(f"{package}/main.py")
+        for file in item.files[1:]:
+            path = folder / file.path
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(file.content, encoding="utf-8")
+            owners[file.path].append((item, file.path.removesuffix(".py"), package))
+    command = [_mypy(), *_FLAGS, "--explicit-package-bases", "--cache-dir", str(cache)]
+    if options.no_silence_site_packages:
+        command.append("--no-silence-site-packages")
+    config = _merged_config(batch[0], options, folder)
+    if config is not None:
+        command.append(f"--config-file={config.name}")
+    code, out = _run([*command, *mains], folder, _environment(batch[0], options, folder), options.timeout)
+    actual: dict[int, list[str]] = defaultdict(list)
+    unattributed: list[str] = []
+    for raw in out.splitlines():
+        printed, sep, rest = raw.partition(":")
+        if not sep or printed not in owners:
+            unattributed.append(raw)
+            continue
+        for item, fname, package in owners[printed]:
+            text = rest.replace(f"{package}.main", "main").replace(f"{package}_main", "main")
+            actual[id(item)].append(f"{fname}:{text}".strip().replace(".py:", ":"))
+    mismatched: list[Item] = []
+    for item in batch:
+        item.actual = actual[id(item)]
+        item.problems = _verdict(item, code, item.actual) if not unattributed and code != 2 else ["batch"]
+        if item.problems:
+            mismatched.append(item)
+    return mismatched
+
+
+def _packed(candidates: Sequence[Item]) -> list[list[Item]]:
+    """Batches of items with one mypy config and exactly the same other files.
+
+    Same files, not merely compatible ones: an item must see no file another item brought, or an
+    import that fails when it runs alone would resolve in the batch and pass.
+    """
+    groups: dict[tuple[str, tuple[tuple[str, str], ...]], list[Item]] = defaultdict(list)
+    for item in candidates:
+        groups[(item.additional_mypy_config, tuple(sorted((f.path, f.content) for f in item.files[1:])))].append(item)
+    size = 400  # a batch's argument list stays far below the system's limit
+    return [group[i : i + size] for group in groups.values() for i in range(0, len(group), size)]
+
+
+def run_items(all_items: Sequence[Item], options: Options, progress: Callable[[str], None] | None = None) -> None:
+    """Judge every item that is not skipped: batches first, then every item that must or did not match, alone."""
+    options.workdir.mkdir(parents=True, exist_ok=True)
+    live = [i for i in all_items if not i.skipped and not i.problems]  # an item a hook broke has its verdict
+    alone = [i for i in live if i.solo_reason is not None or not options.batch]
+    batched = [i for i in live if i.solo_reason is None and options.batch]
+    caches = options.workdir / "cache"
+    slots = threading.local()
+    counter = iter(range(1_000_000))
+    lock = threading.Lock()
+
+    def worker_cache() -> Path:
+        # mypy's cache is not safe for concurrent use: one per worker thread, reused across its runs.
+        if not hasattr(slots, "cache"):
+            with lock:
+                slots.cache = caches / f"w{next(counter)}"
+        return Path(slots.cache)
+
+    jobs = _packed(batched)
+    by_config: dict[str, list[tuple[int, list[Item]]]] = defaultdict(list)
+    for index, batch in enumerate(jobs):
+        by_config[batch[0].additional_mypy_config].append((index, batch))
+
+    # Each worker runs its share of the configs one after another. A config has a cache of its own (a
+    # rerun finds it warm; configs sharing one would invalidate each other), and a config seen for the
+    # first time starts from a copy of the worker's previous cache, which already holds what they agree
+    # on (the standard library, the installed packages). No two runs ever write one cache at once.
+    workers = max(1, min(options.jobs, len(by_config)))
+    shares: list[list[list[tuple[int, list[Item]]]]] = [[] for _ in range(workers)]
+    for group in sorted(by_config.values(), key=lambda g: -sum(len(b) for _, b in g)):
+        min(shares, key=lambda s: sum(len(b) for g in s for _, b in g)).append(group)
+
+    def share(groups: list[list[tuple[int, list[Item]]]]) -> list[Item]:
+        mismatched: list[Item] = []
+        previous: Path | None = None
+        for group in groups:
+            cache = options.workdir / "batch-cache" / _digest(group[0][1][0].additional_mypy_config)
+            if not cache.exists() and previous is not None and previous.exists():
+                shutil.copytree(previous, cache)
+            for index, batch in group:
+                mismatched += run_batch(batch, options, options.workdir / f"b{index:03d}", cache)
+            previous = cache
+        return mismatched
+
+    pool = ThreadPoolExecutor(max_workers=max(1, options.jobs))
+    try:
+        futures = [pool.submit(share, groups) for groups in shares]
+        retry = [item for future in futures for item in future.result()]
+        if progress and jobs:
+            progress(f"{len(batched)} items in {len(jobs)} batches; {len(retry)} to confirm alone")
+        singles = [*alone, *retry]
+
+        def alone_with_cache(item: Item) -> None:
+            run_solo(item, options, worker_cache())
+
+        for future in [pool.submit(alone_with_cache, item) for item in singles]:
+            future.result()
+    except BaseException:
+        PROCESSES.cancel()  # Ctrl-C or a broken run: every mypy is killed, queued items never start
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
