@@ -145,6 +145,47 @@ def test_the_mypy_plugin_from_the_wheel(world: tuple[Path, dict[str, str]], tmp_
     assert untracked(repo, env) == []
 
 
+SUITE = """\
+- case: revealed
+  main: |
+    from fastapi import BackgroundTasks
+    def send(email: str) -> None: ...
+    BackgroundTasks().add_task(send, 1)  # ER: Argument 2 to "add_task" of "BackgroundTasks" has .*  \\[arg-type\\]
+    reveal_type(send)  # N: Revealed type is "def (email: str)"
+- case: parametrized
+  parametrized:
+    - value: 1
+      type: int
+    - value: "'a'"
+      type: str
+  main: |
+    x = {{ value }}
+    reveal_type(x)  # N: Revealed type is "{{ type }}"
+"""
+
+
+def test_bgtyping_yaml_from_the_wheel_in_a_scratch_folder(world: tuple[Path, dict[str, str]]) -> None:
+    """The README's switch from pytest-mypy-plugins, without it installed: same files, same verdicts."""
+    repo, env = world
+    typing_dir = repo / "typesafety"
+    typing_dir.mkdir()
+    (typing_dir / "test-tasks.yml").write_text(SUITE, encoding="utf-8")
+    (repo / "mypy.ini").write_text("[mypy]\nshow_error_codes = True\n", encoding="utf-8")
+    proc = sh("bgtyping yaml typesafety --mypy-ini-file=mypy.ini -v", repo, env)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "PASSED typesafety/test-tasks.yml::revealed" in proc.stdout
+    assert "PASSED typesafety/test-tasks.yml::parametrized[value='a',type=str]" in proc.stdout
+    assert "3 passed, 0 failed, 0 skipped" in proc.stdout
+    (typing_dir / "test-tasks.yml").write_text(SUITE.replace('"{{ type }}"', '"builtins.{{ type }}"'))
+    proc = sh("bgtyping yaml typesafety --mypy-ini-file=mypy.ini", repo, env)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "1 passed, 2 failed" in proc.stdout
+    assert untracked(repo, env) == ["?? mypy.ini", "?? typesafety/test-tasks.yml"]  # nothing it was not given
+    (repo / "mypy.ini").unlink()
+    (typing_dir / "test-tasks.yml").unlink()
+    typing_dir.rmdir()
+
+
 IMPORT_ALL = """
 import importlib, pkgutil, sys
 import bgtyping
