@@ -129,7 +129,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted: no verdict", file=sys.stderr)
         return 130
-    failed = [i for i in ran if i.problems]
+    failed = [i for i in ran if i.problems or not i.judged]
     for item in found:
         if item.problems:
             print(escape.line(f"FAILED {item.nodeid}"))

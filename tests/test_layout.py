@@ -34,6 +34,7 @@ LAYERS: dict[str, int] = {
     "bgtyping.__main__": 7,
     "bgtyping.plugin": 7,
     "bgtyping.yamlbatch": 7,
+    "bgtyping.yamlplugin": 7,
 }
 
 

@@ -186,6 +186,34 @@ def test_bgtyping_yaml_from_the_wheel_in_a_scratch_folder(world: tuple[Path, dic
     typing_dir.rmdir()
 
 
+def test_pytest_runs_the_same_yaml_files_once_pytest_mypy_plugins_is_replaced(
+    world: tuple[Path, dict[str, str]],
+) -> None:
+    """The drop-in: `pytest` as before, with bgtyping installed instead of pytest-mypy-plugins."""
+    repo, env = world
+    typing_dir = repo / "typesafety"
+    typing_dir.mkdir()
+    (typing_dir / "test-tasks.yml").write_text(SUITE, encoding="utf-8")
+    (repo / "mypy.ini").write_text("[mypy]\nshow_error_codes = True\n", encoding="utf-8")
+    command = "python -m pytest typesafety --mypy-ini-file=mypy.ini -p no:cacheprovider -v"
+    proc = sh(command, repo, env)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    for nodeid in ("revealed", "parametrized[value=1,type=int]", "parametrized[value='a',type=str]"):
+        assert f"typesafety/test-tasks.yml::{nodeid} PASSED" in proc.stdout
+    (typing_dir / "test-tasks.yml").write_text(SUITE.replace('"{{ type }}"', '"builtins.{{ type }}"'))
+    proc = sh(command + " -k 'parametrized and int'", repo, env)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert (
+        'expected main:2: note: Revealed type is "builtins.int", got main:2: note: Revealed type is "int"'
+        in proc.stdout
+    )
+    assert "1 failed, 2 deselected" in proc.stdout
+    assert untracked(repo, env) == ["?? mypy.ini", "?? typesafety/test-tasks.yml"]
+    (repo / "mypy.ini").unlink()
+    (typing_dir / "test-tasks.yml").unlink()
+    typing_dir.rmdir()
+
+
 IMPORT_ALL = """
 import importlib, pkgutil, sys
 import bgtyping

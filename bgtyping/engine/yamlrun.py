@@ -114,6 +114,7 @@ class Item:
     problems: list[str] = field(default_factory=list[str])  # empty: it passed
     actual: list[str] = field(default_factory=list[str])  # mypy's output as pytest-mypy-plugins reads it
     ran_alone: bool = False
+    judged: bool = False  # a verdict was reached; an item without one never counts as passed
 
     @property
     def name(self) -> str:
@@ -315,6 +316,7 @@ def run_solo(item: Item, options: Options, cache: Path) -> None:
         item.ran_alone = True
         item.actual = [_unprefix_path(line, execution) for line in out.splitlines()]
         item.problems = _verdict(item, code, item.actual)
+        item.judged = True
     finally:
         shutil.rmtree(base, ignore_errors=True)
 
@@ -418,7 +420,9 @@ def run_batch(batch: Sequence[Item], options: Options, folder: Path, cache: Path
         item.actual = actual[id(item)]
         item.problems = _verdict(item, code, item.actual) if not unattributed and code != 2 else ["batch"]
         if item.problems:
-            mismatched.append(item)
+            mismatched.append(item)  # judged alone next: only a match in a batch is a verdict
+        else:
+            item.judged = True
     return mismatched
 
 
@@ -497,6 +501,9 @@ def run_items(all_items: Sequence[Item], options: Options, progress: Callable[[s
         pool.shutdown(wait=False, cancel_futures=True)
         raise
     pool.shutdown(wait=True)
+    for item in live:
+        if not item.judged:  # cannot happen by construction; if it does, it is no pass
+            item.problems = item.problems or ["no verdict was reached for this item"]
 
 
 def _digest(text: str) -> str:
