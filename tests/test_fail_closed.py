@@ -264,7 +264,7 @@ def test_results_file_that_is_not_json_is_rejected(tmp_path: Path) -> None:
     from bgtyping.output import results
 
     (tmp_path / "mypy.json").write_text(json.dumps({"checker": "mypy"}), encoding="utf-8")
-    with pytest.raises(EngineError, match="not a results file: no `version`"):
+    with pytest.raises(EngineError, match="not a results file: the file has no `version`"):
         results.load(tmp_path)
 
 

@@ -151,6 +151,15 @@ _CELL_KEY = re.compile(
 _CELL_LISTS = ("divergences", "diagnostics", "problems")
 
 
+def _fields(mapping: Mapping[str, object], names: tuple[str, ...], what: str) -> str | None:
+    """Exactly these fields: the first one missing, or the first one unknown."""
+    if missing := [f for f in names if f not in mapping]:
+        return f"{what} has no `{missing[0]}`"
+    if unknown := sorted(set(mapping) - set(names)):
+        return f"{what} has an unknown field `{unknown[0]}`"
+    return None
+
+
 def _invalid(data: object, stem: str) -> str | None:
     """What is wrong with one decoded results file, field by field; None when it has the schema exactly."""
     if not isinstance(data, dict):
@@ -160,11 +169,8 @@ def _invalid(data: object, stem: str) -> str | None:
     except (UnicodeEncodeError, RecursionError):
         return "it holds a string that is not Unicode text (a lone surrogate) or is nested too deeply"
     doc = cast(dict[str, object], data)
-    top = ("checker", "version", "runs", "cases")
-    if missing := [f for f in top if f not in doc]:
-        return f"no `{missing[0]}`"
-    if unknown := sorted(set(doc) - set(top)):
-        return f"an unknown field `{unknown[0]}`"
+    if wrong := _fields(doc, ("checker", "version", "runs", "cases"), "the file"):
+        return wrong
     if doc["checker"] != stem:
         return f"`checker` is {doc['checker']!r}, but the file is named {stem}.json"
     if stem not in CHECKER_NAMES:
@@ -183,11 +189,8 @@ def _invalid(data: object, stem: str) -> str | None:
         if not isinstance(raw, dict):
             return f"case {case!r} is not a mapping"
         entry = cast(dict[str, object], raw)
-        entry_fields = ("group", "claim", "messages", "cells")
-        if missing := [f for f in entry_fields if f not in entry]:
-            return f"case {case!r} has no `{missing[0]}`"
-        if unknown := sorted(set(entry) - set(entry_fields)):
-            return f"case {case!r} has an unknown field `{unknown[0]}`"
+        if wrong := _fields(entry, ("group", "claim", "messages", "cells"), f"case {case!r}"):
+            return wrong
         if not isinstance(entry["group"], str) or not isinstance(entry["claim"], str):
             return f"case {case!r}: `group` and `claim` are strings"
         messages, cells = entry["messages"], entry["cells"]
