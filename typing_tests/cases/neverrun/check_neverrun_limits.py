@@ -1,4 +1,4 @@
-"""What the mypy plugin cannot see: a decorator typed Callable[..., Any], and a sync wrapper around an async def behind a ParamSpec decorator."""
+"""What the mypy plugin cannot see: a decorator typed Callable[..., Any], a sync wrapper around an async def behind a ParamSpec decorator, a partial of a partial bound to a name."""
 
 import functools
 from collections.abc import Callable, Iterator
@@ -35,8 +35,15 @@ def rows(n: int) -> Iterator[int]:
 async def send(address: str) -> None: ...
 
 
+def lines(n: int) -> Iterator[int]:
+    yield n
+
+
 tasks = BackgroundTasks()
 # The decorator's type says Any: nothing is left of the generator.
 tasks.add_task(rows, 1)  # E: task-generator  # diverge: plugin-blind-erased-decorator
 # The type still says "coroutine function"; at run time the sync wrapper returns the coroutine unawaited.
 tasks.add_task(send, "a@example.com")  # E: task-unawaited  # diverge: plugin-blind-sync-wrapper
+# The name's type is the inner partial's __call__, which hides the generator function it wraps.
+nested = functools.partial(functools.partial(lines), 1)
+tasks.add_task(nested)  # E: task-generator  # diverge: plugin-blind-named-nested-partial
