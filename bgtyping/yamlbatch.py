@@ -69,6 +69,12 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"item folders and mypy's caches (default: {Path(tempfile.gettempdir()) / 'bgtyping-yaml'})",
     )
     parser.add_argument(
+        "--allow-duplicate-case-ids",
+        action="store_true",
+        help="run a case name that a file defines twice both times, under one id, as pytest-mypy-plugins does "
+        "(default: refused, since their verdicts cannot be told apart)",
+    )
+    parser.add_argument(
         "--no-batch", action="store_true", help="run every item alone, as pytest-mypy-plugins does (slow, exact)"
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="print every item's verdict, not only failures")
@@ -94,12 +100,13 @@ def options_from(args: argparse.Namespace) -> yamlrun.Options:
         workdir=(args.workdir or Path(tempfile.gettempdir()) / "bgtyping-yaml").absolute(),
         batch=not args.no_batch,
         timeout=args.timeout,
+        duplicates=args.allow_duplicate_case_ids,
     )
 
 
 def prepare(paths: Sequence[Path], options: yamlrun.Options) -> list[yamlrun.Item]:
     """Collect, read and plan every item; all bad input is raised here, before mypy runs."""
-    cases = load_files(collect(paths), closed=options.closed_schema)
+    cases = load_files(collect(paths), closed=options.closed_schema, duplicates=options.duplicates)
     found = yamlrun.items(cases, options.rootdir)
     for item in found:
         yamlrun.evaluate_skip(item)

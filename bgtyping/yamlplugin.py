@@ -49,6 +49,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--mypy-closed-schema", action="store_true", help="refuse keys the schema does not define")
     group.addoption("--mypy-testing-base", help="where item folders and mypy's caches go (default: the temp dir)")
     group.addoption("--mypy-no-batch", action="store_true", help="run every item alone (slow, exact)")
+    group.addoption(
+        "--mypy-allow-duplicate-case-ids",
+        action="store_true",
+        help="run a case name defined twice in a file both times",
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -70,6 +75,7 @@ def pytest_configure(config: pytest.Config) -> None:
         closed_schema=bool(config.getoption("--mypy-closed-schema")),
         rootdir=Path(config.rootpath),
         batch=not config.getoption("--mypy-no-batch"),
+        duplicates=bool(config.getoption("--mypy-allow-duplicate-case-ids")),
     )
     if base:
         options = dataclasses.replace(options, workdir=Path(str(base)).absolute() / "bgtyping-yaml")
@@ -86,7 +92,7 @@ class YamlFile(pytest.File):
     def collect(self) -> Iterator[pytest.Item]:
         batch = self.config.stash[_STATE]
         try:
-            cases = load_files([self.path], closed=batch.options.closed_schema)
+            cases = load_files([self.path], closed=batch.options.closed_schema, duplicates=batch.options.duplicates)
             found = yamlrun.items(cases, batch.options.rootdir)
             for item in found:
                 yamlrun.evaluate_skip(item)

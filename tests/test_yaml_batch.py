@@ -156,3 +156,23 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path: Path, label: str) -> None:
     assert proc.returncode == 2, proc.stdout + proc.stderr
     assert proc.stderr.count("\n") == 1, proc.stderr
     assert message in proc.stderr
+
+
+def test_a_case_id_twice_runs_both_only_when_asked(tmp_path: Path) -> None:
+    """Refused by default; pytest-mypy-plugins runs both under one id, and so does the flag (real suites do this)."""
+    folder = tmp_path / "suite"
+    folder.mkdir()
+    twice = "- case: a\n  main: x = 1\n- case: a\n  main: |\n    y: int = 'a'  # E: wrong\n"
+    (folder / "test-twice.yml").write_text(twice, encoding="utf-8")
+    code, _, output = ours([folder], tmp_path)
+    assert code == 2
+    assert "--allow-duplicate-case-ids" in output
+    code, _, output = ours([folder], tmp_path, "--allow-duplicate-case-ids")
+    assert code == 1
+    assert "1 passed, 1 failed" in output
+    theirs = subprocess.run(
+        [sys.executable, "-m", "pytest", str(folder), "-q", "-p", "no:cacheprovider",
+         f"--mypy-testing-base={tmp_path}"],
+        cwd=tmp_path, capture_output=True, text=True, check=False, env=ENV,
+    )  # fmt: skip
+    assert "1 failed, 1 passed" in theirs.stdout

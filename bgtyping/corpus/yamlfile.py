@@ -104,14 +104,15 @@ def load_yaml_cases(folder: Path) -> tuple[YamlCase, ...]:
     return load_files(collect([folder]), closed=True)
 
 
-def load_files(paths: Sequence[Path], *, closed: bool = False) -> tuple[YamlCase, ...]:
+def load_files(paths: Sequence[Path], *, closed: bool = False, duplicates: bool = False) -> tuple[YamlCase, ...]:
+    """`duplicates`: allow a case name twice in one file, as pytest-mypy-plugins does (both run, under one id)."""
     found: list[YamlCase] = []
     for path in paths:
-        found.extend(_load_file(path, closed))
+        found.extend(_load_file(path, closed, duplicates))
     return tuple(found)
 
 
-def _load_file(path: Path, closed: bool) -> list[YamlCase]:
+def _load_file(path: Path, closed: bool, duplicates: bool = False) -> list[YamlCase]:
     try:
         data: object = yaml.load(path.read_bytes().decode("utf-8"), Loader=_LineLoader)
     except UnicodeDecodeError as exc:
@@ -127,9 +128,12 @@ def _load_file(path: Path, closed: bool) -> list[YamlCase]:
     cases = [_case(path, item, closed) for item in cast(list[object], data)]
     seen: dict[str, int] = {}
     for case in cases:
-        if case.id in seen:
+        if case.id in seen and not duplicates:
             raise EngineError(
-                f"case {case.id!r} is defined twice (also line {seen[case.id]})", path=path, line=case.line
+                f"case {case.id!r} is defined twice (also line {seen[case.id]}): two items under one id cannot be "
+                "told apart; rename one (or pass --allow-duplicate-case-ids to run both, as pytest-mypy-plugins does)",
+                path=path,
+                line=case.line,
             )
         seen[case.id] = case.line
     return cases

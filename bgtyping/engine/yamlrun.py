@@ -64,6 +64,7 @@ class Options:
     rootdir: Path = field(default_factory=Path.cwd)  # pytest's rootdir: MYPYPATH includes it
     workdir: Path = field(default_factory=lambda: Path(tempfile.gettempdir()) / "bgtyping-yaml")
     batch: bool = True
+    duplicates: bool = False  # a case name twice in one file: both run (pytest-mypy-plugins' behaviour)
     timeout: float = 600.0
     jobs: int = os.cpu_count() or 2
 
