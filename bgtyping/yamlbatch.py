@@ -111,9 +111,17 @@ def prepare(paths: Sequence[Path], options: yamlrun.Options) -> list[yamlrun.Ite
     for item in found:
         yamlrun.evaluate_skip(item)
         if options.extension_hook and not item.skipped:
-            yamlrun.apply_hook(options.extension_hook, item)
+            yamlrun.apply_hook(options.extension_hook, item, options, _HookConfig(options))
         item.solo_reason = yamlrun.solo_reason(item, options)
     return found
+
+
+class _HookConfig:
+    """What a hook may ask of pytest's config outside pytest: `option` (the options) and `rootpath`."""
+
+    def __init__(self, options: yamlrun.Options) -> None:
+        self.option = options
+        self.rootpath = options.rootdir
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -124,7 +124,7 @@ class YamlItem(pytest.Item):
             try:
                 for each in kept:
                     if batch.options.extension_hook:
-                        yamlrun.apply_hook(batch.options.extension_hook, each)
+                        yamlrun.apply_hook(batch.options.extension_hook, each, batch.options, self.config)
                     each.solo_reason = yamlrun.solo_reason(each, batch.options)
                 yamlrun.run_items(kept, batch.options)
             except EngineError as exc:

@@ -176,3 +176,27 @@ def test_a_case_id_twice_runs_both_only_when_asked(tmp_path: Path) -> None:
         cwd=tmp_path, capture_output=True, text=True, check=False, env=ENV,
     )  # fmt: skip
     assert "1 failed, 1 passed" in theirs.stdout
+
+
+@pytest.mark.parametrize("batch", [True, False])
+def test_no_item_leaves_its_modules_in_the_cache(tmp_path: Path, batch: bool) -> None:
+    """As pytest-mypy-plugins does: the next item's `main` or `mod`, with other contents, is never taken as fresh."""
+    from mypy.metastore import FilesystemMetadataStore, SqliteMetadataStore
+
+    folder = tmp_path / "suite"
+    folder.mkdir()
+    case = (
+        '- case: {name}\n  main: |\n    import mod\n    reveal_type(mod.x)  # N: Revealed type is "{t}"\n'
+        "  files:\n    - path: mod.py\n      content: 'x: {t} = {v}'\n"
+    )
+    (folder / "test-a.yml").write_text(case.format(name="a", t="int", v="1") + case.format(name="b", t="str", v='""'))
+    code, found, output = ours([folder], tmp_path, *(() if batch else ("--no-batch",)))
+    assert code == 0, output
+    assert len(found) == 2
+    left: list[str] = []
+    for version in (tmp_path / "w").glob("**/3.*"):
+        shards = list(version.glob("cache.*.db"))
+        stores = [SqliteMetadataStore(str(version), num_shards=len(shards))] if shards else []
+        for store in [*stores, FilesystemMetadataStore(str(version))]:
+            left += [e for e in store.list_all() if e.split(".")[0] in ("main", "mod") or "/main." in e]
+    assert left == [], left

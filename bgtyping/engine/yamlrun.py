@@ -15,6 +15,7 @@ the start.
 from __future__ import annotations
 
 import configparser
+import contextlib
 import hashlib
 import importlib
 import io
@@ -115,6 +116,10 @@ class Item:
     problems: list[str] = field(default_factory=list[str])  # empty: it passed
     actual: list[str] = field(default_factory=list[str])  # mypy's output as pytest-mypy-plugins reads it
     ran_alone: bool = False
+    # What an extension hook may read or change, as on pytest-mypy-plugins' item: the mypy cache this item
+    # uses (a hook may give a settings combination its own), and the pytest config (None outside pytest).
+    incremental_cache_dir: str = ""
+    config: Any = None
     judged: bool = False  # a verdict was reached; an item without one never counts as passed
 
     @property
@@ -195,8 +200,10 @@ def evaluate_skip(item: Item) -> None:
         ) from None
 
 
-def apply_hook(hook: str, item: Item) -> None:
+def apply_hook(hook: str, item: Item, options: Options, config: Any = None) -> None:
     """The extension hook gets the item, as pytest-mypy-plugins' `YamlTestItem` shape (files, config, ...)."""
+    item.incremental_cache_dir = str(options.workdir / "cache")
+    item.config = config
     module_name, _, func_name = hook.rpartition(".")
     try:
         function: Callable[[Any], object] = getattr(importlib.import_module(module_name), func_name)
@@ -294,8 +301,60 @@ def _run(command: list[str], cwd: Path, env: Mapping[str, str], timeout: float) 
     return done.returncode, done.stdout + done.stderr
 
 
+_CACHE_SUFFIXES = (".meta.json", ".data.json", ".err.json", ".meta.ff", ".data.ff", ".err.ff", ".meta_ex.json",
+                   ".meta_ex.ff")  # fmt: skip
+
+
+def forget_modules(cache: Path, paths: Sequence[str]) -> None:
+    """Remove the cache entries of these files' modules, as pytest-mypy-plugins does after each item.
+
+    Items reuse module names (`main`, `myapp.models`) with other contents; an entry left behind can be
+    taken as fresh by the next item (same size, same second), and its verdict would then depend on
+    which item ran before it.
+    """
+    if not cache.is_dir():
+        return
+    from mypy.metastore import FilesystemMetadataStore, MetadataStore, SqliteMetadataStore
+
+    entries: list[str] = []
+    for path in paths:
+        accumulated = ""
+        for index, part in enumerate(Path(path).with_suffix("").parts):
+            if part in ("", ".", ".."):
+                continue
+            if index == 0 and part.endswith("-stubs"):
+                part = part.removesuffix("-stubs")
+            accumulated = f"{accumulated}/{part}" if accumulated else part
+            entries.extend(accumulated + suffix for suffix in _CACHE_SUFFIXES)
+    for version in (d for d in cache.iterdir() if d.is_dir()):  # every target version mypy wrote
+        stores: list[MetadataStore] = []
+        shards = sorted(version.glob("cache.*.db"))
+        if shards:
+            try:
+                stores.append(SqliteMetadataStore(str(version), num_shards=len(shards)))
+            except TypeError:
+                stores.append(SqliteMetadataStore(str(version)))
+        elif (version / "cache.db").is_file():
+            stores.append(SqliteMetadataStore(str(version)))
+        stores.append(FilesystemMetadataStore(str(version)))
+        for store in stores:
+            try:
+                for entry in entries:
+                    with contextlib.suppress(FileNotFoundError, KeyError):
+                        store.remove(entry)
+                store.commit()
+            finally:
+                close = getattr(store, "close", None)
+                if callable(close):
+                    close()
+
+
 def run_solo(item: Item, options: Options, cache: Path) -> None:
     """Exactly as pytest-mypy-plugins runs one item; its verdict is the reference."""
+    if item.incremental_cache_dir and item.incremental_cache_dir != str(options.workdir / "cache"):
+        # An extension hook chose this item's cache (django-stubs: one per settings combination); it gets
+        # this worker's folder below it, as no two runs may write one cache at the same time.
+        cache = Path(item.incremental_cache_dir) / cache.name
     base = Path(tempfile.mkdtemp(prefix="solo-", dir=options.workdir))
     try:
         execution = base / "run"  # `../extras` of a case lands in `base`, private to this item
@@ -320,6 +379,8 @@ def run_solo(item: Item, options: Options, cache: Path) -> None:
         item.judged = True
     finally:
         shutil.rmtree(base, ignore_errors=True)
+        if not item.disable_cache:
+            forget_modules(cache, [f.path for f in item.files])
 
 
 def _unprefix_path(line: str, root: Path) -> str:
@@ -405,7 +466,10 @@ def run_batch(batch: Sequence[Item], options: Options, folder: Path, cache: Path
     config = _merged_config(batch[0], options, folder)
     if config is not None:
         command.append(f"--config-file={config.name}")
-    code, out = _run([*command, *mains], folder, _environment(batch[0], options, folder), options.timeout)
+    try:
+        code, out = _run([*command, *mains], folder, _environment(batch[0], options, folder), options.timeout)
+    finally:  # the next batch on this cache has other mains and, maybe, other files of the same names
+        forget_modules(cache, [*mains, *(f.path for item in batch for f in item.files[1:])])
     actual: dict[int, list[str]] = defaultdict(list)
     unattributed: list[str] = []
     for raw in out.splitlines():
