@@ -253,6 +253,8 @@ class YamlCase:
     file_list: tuple[tuple[str, str], ...] = ()  # `files` in order (a later path may repeat an earlier one)
     raw: Mapping[str, object] = field(default_factory=lambda: dict[str, object](), compare=False)  # for hooks
     out_text: str = ""  # `out` as written: rendered per parametrization
+    # Checkers (not mypy) under which the case cannot be judged line by line, with the case's reason.
+    not_comparable: Mapping[str, str] = field(default_factory=lambda: dict[str, str]())
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,7 @@
-"""bgtyping yaml: pytest-mypy-plugins YAML test files under mypy, with pytest-mypy-plugins' verdicts, in batches.
+"""bgtyping yaml: pytest-mypy-plugins YAML test files under mypy, with pytest-mypy-plugins' verdicts, in batches,
+and under the other checkers line by line.
 
-    bgtyping yaml PATH... [--mypy-ini-file FILE | --mypy-pyproject-toml-file FILE] [options]
+    bgtyping yaml PATH... [--checker NAME]... [--mypy-ini-file FILE | --mypy-pyproject-toml-file FILE] [options]
 
 PATH is a file or a folder (searched recursively); files named test-*.yml, test_*.yml (or .yaml)
 are collected, as pytest-mypy-plugins collects them. Every case and parametrization is one item,
@@ -8,25 +9,28 @@ named `file::case[params]` like pytest's node id. mypy is the one on PATH, as py
 runs it. Items share mypy runs where that cannot change their verdict; an item that fails in a
 batch is run again alone, exactly as pytest-mypy-plugins would run it, and that verdict counts.
 
-Exit status: 0 every item that was not skipped passed (and at least one ran); 1 an item failed, or
-every item was skipped; 2 bad input (nothing collected, a malformed file or case), nothing run;
-130 interrupted.
+Exit status: 0 every item that was not skipped passed under every checker named (and at least one
+cell was judged); 1 an item failed, a run was broken, or nothing was judged; 2 bad input (nothing
+collected, a malformed file or case), nothing run; 130 interrupted.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
 from . import escape
+from .corpus.divergences import load_divergences
 from .corpus.yamlfile import collect, load_files
-from .engine import yamlrun
-from .model import EngineError
+from .engine import yamlcheck, yamlrun
+from .model import CHECKER_NAMES, EngineError
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -34,6 +38,39 @@ def build_parser() -> argparse.ArgumentParser:
         prog="bgtyping yaml", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="YAML test files or folders")
+    parser.add_argument(
+        "--checker",
+        action="append",
+        metavar="NAME",
+        help=f"judge under this checker (repeat, or NAME,NAME; default: mypy); one of {', '.join(CHECKER_NAMES)}, "
+        "or `all`",
+    )
+    parser.add_argument(
+        "--divergences",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="a divergence registry (divergences.toml) that `# diverge: ID` comments on YAML lines name",
+    )
+    parser.add_argument(
+        "--target",
+        default=None,
+        metavar="NAME",
+        help="the target the environment is, for divergences recorded for some targets only (default: any)",
+    )
+    parser.add_argument(
+        "--python",
+        type=Path,
+        default=None,
+        metavar="PATH",
+        help="the interpreter whose packages checkers other than mypy read (default: the one running bgtyping)",
+    )
+    parser.add_argument(
+        "--python-version",
+        default=None,
+        metavar="X.Y",
+        help="the Python version checkers other than mypy check for (default: that interpreter's)",
+    )
     config = parser.add_mutually_exclusive_group()
     config.add_argument("--mypy-ini-file", type=Path, metavar="FILE", help="the base mypy config, an ini file")
     config.add_argument(
@@ -82,6 +119,18 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def checkers_from(values: Sequence[str] | None) -> list[str]:
+    names = [n.strip() for v in values or ["mypy"] for n in v.split(",") if n.strip()]
+    if "all" in names:
+        return list(CHECKER_NAMES)
+    for name in names:
+        if name not in CHECKER_NAMES:
+            raise EngineError(f"--checker {name}: unknown; known: {', '.join(CHECKER_NAMES)}, all")
+    if not names:
+        raise EngineError("--checker needs a name")
+    return list(dict.fromkeys(names))
+
+
 def options_from(args: argparse.Namespace) -> yamlrun.Options:
     for flag, value in (
         ("--mypy-ini-file", args.mypy_ini_file),
@@ -101,6 +150,7 @@ def options_from(args: argparse.Namespace) -> yamlrun.Options:
         batch=not args.no_batch,
         timeout=args.timeout,
         duplicates=args.allow_duplicate_case_ids,
+        base_names_main=yamlrun.names_main(args.mypy_ini_file or args.mypy_pyproject_toml_file),
     )
 
 
@@ -128,35 +178,100 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     started = time.perf_counter()
     try:
+        names = checkers_from(args.checker)
         options = options_from(args)
+        if "mypy" in names:
+            options = dataclasses.replace(options, mypy=yamlrun.find_mypy())
+        python = (args.python or Path(sys.executable)).absolute()
+        if not python.is_file():
+            raise EngineError(f"--python {args.python}: no such interpreter")
+        version = args.python_version or ("{}.{}".format(*sys.version_info) if args.python is None else None)
+        if version is None:
+            version = _version_of(python)
         found = prepare(args.paths, options)
+        if args.divergences and not args.divergences.is_file():
+            raise EngineError(f"--divergences {args.divergences}: no such file")
+        divergences = load_divergences(args.divergences) if args.divergences else {}
+        yamlcheck.check_divergences(found, divergences)
     except EngineError as exc:
         print(escape.line(f"error: {exc}"), file=sys.stderr)
         return 2
     ran = [i for i in found if not i.skipped]
     files = len({i.case.path for i in found})
     print(f"collected {len(found)} items from {files} files ({len(found) - len(ran)} skipped)", file=sys.stderr)
+
+    def say(text: str) -> None:
+        print(text, file=sys.stderr)
+
+    cells: dict[str, list[yamlcheck.Cell]] = {}
     try:
-        yamlrun.run_items(found, options, progress=lambda text: print(text, file=sys.stderr))
+        live = [i for i in ran if not i.problems]  # an item its hook broke has its verdict already
+        if "mypy" in names:
+            yamlrun.run_items(found, options, progress=say)
+        for name in (n for n in names if n != "mypy"):
+            cells[name] = yamlcheck.run_checker(live, name, options, python, version, say, divergences, args.target)
     except EngineError as exc:
         print(escape.line(f"error: {exc}"), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("interrupted: no verdict", file=sys.stderr)
         return 130
-    failed = [i for i in ran if i.problems or not i.judged]
-    for item in found:
-        if item.problems:
-            print(escape.line(f"FAILED {item.nodeid}"))
-            print("\n".join(f"  {escape.line(p)}" for p in item.problems))
-        elif args.verbose:
-            print(escape.line(f"{'SKIPPED' if item.skipped else 'PASSED'} {item.nodeid}"))
+    failed = 0
+    judged = 0
+    lines: list[str] = []
+    if "mypy" in names:
+        bad = [i for i in ran if i.problems or not i.judged]
+        failed += len(bad)
+        judged += len(ran) - len(bad)
+        lines.append(f"mypy: {len(ran) - len(bad)} passed, {len(bad)} failed")
+        for item in found:
+            if item.problems:
+                print(escape.line(f"FAILED {item.nodeid}" + (" [mypy]" if len(names) > 1 else "")))
+                print("\n".join(f"  {escape.line(p)}" for p in item.problems))
+            elif args.verbose:
+                word = "SKIPPED" if item.skipped else "PASSED"
+                print(escape.line(f"{word} {item.nodeid}" + (" [mypy]" if len(names) > 1 else "")))
+    broken = [i for i in ran if i.problems and i not in live]
+    for name, judged_cells in cells.items():
+        counts = Counter(c.outcome for c in judged_cells)
+        bad_cells = counts[yamlcheck.FAIL] + len(broken)
+        failed += bad_cells
+        judged += counts[yamlcheck.PASS]
+        reasons = Counter(c.reason for c in judged_cells if c.outcome == yamlcheck.NOT_COMPARABLE)
+        text = f"{name}: {counts[yamlcheck.PASS]} passed, {bad_cells} failed"
+        if reasons:
+            text += f", {sum(reasons.values())} not comparable"
+        lines.append(text)
+        lines.extend(f"  not comparable, {n}x: {reason}" for reason, n in sorted(reasons.items()))
+        for cell in judged_cells:
+            if cell.outcome == yamlcheck.FAIL:
+                print(escape.line(f"FAILED {cell.item.nodeid} [{name}]"))
+                print("\n".join(f"  {escape.line(p)}" for p in cell.problems))
+            elif args.verbose:
+                word = "PASSED" if cell.outcome == yamlcheck.PASS else "NOT COMPARABLE"
+                print(escape.line(f"{word} {cell.item.nodeid} [{name}]"))
     seconds = time.perf_counter() - started
-    print(f"{len(ran) - len(failed)} passed, {len(failed)} failed, {len(found) - len(ran)} skipped in {seconds:.2f}s")
-    if not ran:
-        print("error: every item was skipped: nothing was checked", file=sys.stderr)
+    if len(names) > 1 or cells:
+        print("\n".join(escape.line(line) for line in lines))
+    skipped = len(found) - len(ran)
+    print(f"{judged} passed, {failed} failed, {skipped} skipped in {seconds:.2f}s")
+    if not judged:
+        print("error: nothing was judged (every item skipped or not comparable): nothing was checked", file=sys.stderr)
         return 1
     return 1 if failed else 0
+
+
+def _version_of(python: Path) -> str:
+    import subprocess
+
+    try:
+        done = subprocess.run(
+            [str(python), "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
+            capture_output=True, text=True, timeout=60, check=True,
+        )  # fmt: skip
+    except (OSError, subprocess.SubprocessError) as exc:
+        raise EngineError(f"--python {python}: cannot ask it for its version: {exc}") from None
+    return done.stdout.strip()
 
 
 if __name__ == "__main__":

@@ -76,6 +76,7 @@ def pytest_configure(config: pytest.Config) -> None:
         rootdir=Path(config.rootpath),
         batch=not config.getoption("--mypy-no-batch"),
         duplicates=bool(config.getoption("--mypy-allow-duplicate-case-ids")),
+        base_names_main=yamlrun.names_main(Path(str(ini or toml)) if ini or toml else None),
     )
     if base:
         options = dataclasses.replace(options, workdir=Path(str(base)).absolute() / "bgtyping-yaml")

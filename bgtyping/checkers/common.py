@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Collection, Mapping
 from pathlib import Path
 
 from ..fsutil import atomic_write
-from ..model import EngineError
+from ..model import Diagnostic, EngineError
 from .protocol import RunSpec, Unsupported
 
 
@@ -17,6 +18,16 @@ class Defaults:
     ok_exit_codes = frozenset({0, 1})  # 0 clean, 1 errors found; anything else is a crash
     keeps_cache = False
     unsupported: Mapping[str, Unsupported] = {}
+    bare_reveal_codes: frozenset[str] = frozenset()
+    # How its `reveal_type` diagnostic reads: the code it carries and the message, the type in group 1.
+    reveal_code = ""
+    reveal_message = re.compile(r'^Revealed type is "(.*)"$')
+
+    def revealed(self, diag: Diagnostic) -> str | None:
+        if diag.severity != "note" or diag.code != self.reveal_code:
+            return None
+        match = self.reveal_message.match(diag.message)
+        return match.group(1) if match else None
 
     def inputs(self, env: Mapping[str, str]) -> tuple[Path, ...]:
         return ()

@@ -26,6 +26,9 @@ class RunSpec:
     origin: Mapping[str, Path] = field(default_factory=dict[str, Path])
     # the target's content fingerprint: a checker cache is valid for exactly one state of the target
     environment_tag: str = "none"
+    # A YAML item's mypy config (its file and its `mypy_config`): a checker that reads mypy's configs
+    # (zuban) follows it instead of the engine's strict settings, as mypy does for that item.
+    mypy_config: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -89,6 +92,15 @@ class TypeChecker(Protocol):
     @property
     def unsupported(self) -> Mapping[str, Unsupported]:
         """Targets this checker cannot handle, with the reason; the engine proves each still fails."""
+        ...
+
+    @property
+    def bare_reveal_codes(self) -> frozenset[str]:
+        """Codes it reports for a `reveal_type` that is not imported, as YAML cases write it (mypy's habit)."""
+        ...
+
+    def revealed(self, diag: Diagnostic) -> str | None:
+        """The type a `reveal_type` diagnostic shows, as this checker spells it; None for any other diagnostic."""
         ...
 
     def inputs(self, env: Mapping[str, str]) -> tuple[Path, ...]:

@@ -41,6 +41,9 @@ class Pyrefly(Defaults):
     codes = CODES
     import_codes = frozenset({"missing-import", "import-error", "missing-source"})
     cost = 4
+    bare_reveal_codes = frozenset({"unimported-directive"})
+    reveal_code = "reveal-type"
+    reveal_message = re.compile(r"^revealed type: (.*)$")
 
     def command(self, exe: str, spec: RunSpec) -> list[str]:
         # An explicit config: pyrefly otherwise walks up from each file to the nearest pyrefly.toml.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Collection, Mapping
 from pathlib import Path
 from typing import cast
@@ -43,6 +44,7 @@ class Pyright(Defaults):
     codes = CODES
     import_codes = frozenset({"reportMissingImports", "reportMissingModuleSource"})
     cost = 0
+    reveal_message = re.compile(r'^Type of ".*" is "(.*)"$')
 
     def inputs(self, env: Mapping[str, str]) -> tuple[Path, ...]:
         # The PyPI wrapper runs a pyright it may have downloaded into this cache (pyright/utils.py).

@@ -48,6 +48,8 @@ class Ty(Defaults):
     codes = CODES
     import_codes = frozenset({"unresolved-import", "import-not-found"})
     cost = 5
+    reveal_code = "revealed-type"
+    reveal_message = re.compile(r"^Revealed type: `(.*)`$")
 
     def command(self, exe: str, spec: RunSpec) -> list[str]:
         # An explicit ty.toml and project folder: no ty.toml or pyproject.toml of the caller's is read.

@@ -44,12 +44,14 @@ class Zuban(Defaults):
     }
 
     def command(self, exe: str, spec: RunSpec) -> list[str]:
-        config = write_config(spec, "mypy.ini", "[mypy]\n")
+        if spec.mypy_config is not None:
+            settings = ["--config-file", str(spec.mypy_config)]
+        else:
+            settings = ["--config-file", str(write_config(spec, "mypy.ini", "[mypy]\n")), "--strict"]
         return [
             exe, "check",
             "--mode", "mypy",
-            "--config-file", str(config),
-            "--strict",
+            *settings,
             "--show-column-numbers",
             "--python-executable", str(spec.python),
             "--python-version", spec.python_version,

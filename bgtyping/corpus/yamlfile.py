@@ -21,13 +21,15 @@ import jinja2
 import jinja2.meta
 import yaml
 
-from ..model import EngineError, YamlCase
+from ..model import CHECKER_NAMES, EngineError, YamlCase
 
 # The keys of pytest-mypy-plugins' schema; `__line__` is the reader's own.
 KEYS = frozenset(
     {"case", "main", "out", "files", "mypy_config", "parametrized", "skip", "expect_fail", "regex", "env",
      "disable_cache", "marks"}
 )  # fmt: skip
+# The engine's own key: pytest-mypy-plugins allows extra keys (unless its schema is closed) and ignores them.
+OWN_KEY = "bgtyping"
 _CASE_NAME = re.compile(r"^[a-zA-Z0-9_]+$")
 _OUT_LINE = re.compile(r"^(?P<file>[\w./-]+):(?P<line>\d+)(?::\d+)?: (?:error|note|warning): .+$")
 _MARK = re.compile(r"^[a-zA-Z_]\w*$")
@@ -101,18 +103,23 @@ def load_yaml_cases(folder: Path) -> tuple[YamlCase, ...]:
     """The corpus's own YAML cases (closed schema): an absent folder has none."""
     if not folder.is_dir():
         return ()
-    return load_files(collect([folder]), closed=True)
+    return load_files(collect([folder]), closed=True, ours=True)
 
 
-def load_files(paths: Sequence[Path], *, closed: bool = False, duplicates: bool = False) -> tuple[YamlCase, ...]:
-    """`duplicates`: allow a case name twice in one file, as pytest-mypy-plugins does (both run, under one id)."""
+def load_files(
+    paths: Sequence[Path], *, closed: bool = False, duplicates: bool = False, ours: bool = False
+) -> tuple[YamlCase, ...]:
+    """`duplicates`: allow a case name twice in one file, as pytest-mypy-plugins does (both run, under one id).
+
+    `closed` is pytest-mypy-plugins' closed schema, which refuses the engine's own key too; `ours` (the
+    corpus's files) closes the schema but for that key."""
     found: list[YamlCase] = []
     for path in paths:
-        found.extend(_load_file(path, closed, duplicates))
+        found.extend(_load_file(path, closed, duplicates, ours))
     return tuple(found)
 
 
-def _load_file(path: Path, closed: bool, duplicates: bool = False) -> list[YamlCase]:
+def _load_file(path: Path, closed: bool, duplicates: bool = False, ours: bool = False) -> list[YamlCase]:
     try:
         data: object = yaml.load(path.read_bytes().decode("utf-8"), Loader=_LineLoader)
     except UnicodeDecodeError as exc:
@@ -125,7 +132,7 @@ def _load_file(path: Path, closed: bool, duplicates: bool = False) -> list[YamlC
         raise EngineError(f"malformed YAML: {problem}", path=path, line=mark.line + 1 if mark else None) from exc
     if not isinstance(data, list) or not data:
         raise EngineError("a YAML test file is a non-empty list of cases", path=path, line=1)
-    cases = [_case(path, item, closed) for item in cast(list[object], data)]
+    cases = [_case(path, item, closed, ours) for item in cast(list[object], data)]
     seen: dict[str, int] = {}
     for case in cases:
         if case.id in seen and not duplicates:
@@ -139,7 +146,7 @@ def _load_file(path: Path, closed: bool, duplicates: bool = False) -> list[YamlC
     return cases
 
 
-def _case(path: Path, item: object, closed: bool) -> YamlCase:
+def _case(path: Path, item: object, closed: bool, ours: bool = False) -> YamlCase:
     if not isinstance(item, dict):
         raise EngineError("each case is a mapping with `case` and `main`", path=path)
     raw = cast(dict[str, Any], item)
@@ -151,7 +158,7 @@ def _case(path: Path, item: object, closed: bool) -> YamlCase:
     name = raw.get("case")
     if not isinstance(name, str) or not _CASE_NAME.match(name):
         raise fail("`case` is a name of letters, digits and underscores")
-    unknown = sorted(set(raw) - KEYS - {_LINE})
+    unknown = sorted(set(raw) - KEYS - {_LINE, *((OWN_KEY,) if ours else ())})
     if "main" not in raw:
         hint = f" (is {unknown[0]!r} a typo?)" if unknown else ""
         raise fail(f"case {name!r} has no `main`{hint}")
@@ -207,7 +214,28 @@ def _case(path: Path, item: object, closed: bool) -> YamlCase:
         file_list=tuple(files),
         raw={k: v for k, v in raw.items() if k != _LINE},
         out_text=out,
+        not_comparable=_own_key(raw.get(OWN_KEY), fail, name),
     )
+
+
+def _own_key(raw: object, fail: Any, name: str) -> dict[str, str]:
+    """`bgtyping: {not-comparable: {CHECKER: reason}}`: where the case cannot be judged line by line."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict) or set(cast(dict[object, object], raw)) - {"not-comparable"}:
+        raise fail(f"case {name!r}: `{OWN_KEY}` holds one key, `not-comparable`")
+    entries = cast(dict[object, object], raw).get("not-comparable")
+    if not isinstance(entries, dict) or not entries:
+        raise fail(f"case {name!r}: `{OWN_KEY}: not-comparable` maps checker names to a reason")
+    found: dict[str, str] = {}
+    for checker, reason in cast(dict[object, object], entries).items():
+        if checker not in CHECKER_NAMES or checker == "mypy":
+            others = ", ".join(c for c in CHECKER_NAMES if c != "mypy")
+            raise fail(f"case {name!r}: `not-comparable` names {checker!r}; it takes {others} (mypy is always exact)")
+        if not isinstance(reason, str) or not reason.strip():
+            raise fail(f"case {name!r}: `not-comparable: {checker}` needs a reason")
+        found[str(checker)] = reason.strip()
+    return found
 
 
 def _check_out(out: str, main: str, files: list[tuple[str, str]], fail: Any, name: str) -> None:

@@ -68,6 +68,8 @@ class Options:
     duplicates: bool = False  # a case name twice in one file: both run (pytest-mypy-plugins' behaviour)
     timeout: float = 600.0
     jobs: int = os.cpu_count() or 2
+    mypy: str = ""  # the `mypy` on PATH (pytest-mypy-plugins runs that one), found once
+    base_names_main: bool = False  # the base config has a `[mypy-main]` section or names "main"
 
 
 @dataclass
@@ -218,7 +220,7 @@ def apply_hook(hook: str, item: Item, options: Options, config: Any = None) -> N
 # -- running ------------------------------------------------------------------------------------
 
 
-def _merged_config(item: Item, options: Options, folder: Path) -> Path | None:
+def merged_config(item: Item, options: Options, folder: Path) -> Path | None:
     """The config file pytest-mypy-plugins writes into the item's folder, or None when it writes none."""
     if options.pyproject_file is not None:
         import tomlkit
@@ -280,11 +282,16 @@ def _environment(item: Item, options: Options, execution: Path) -> dict[str, str
     return env
 
 
-def _mypy() -> str:
+def find_mypy() -> str:
     found = shutil.which("mypy")
     if found is None:
         raise EngineError("mypy is not installed where this runs (pytest-mypy-plugins runs the `mypy` on PATH)")
     return found
+
+
+def names_main(base: Path | None) -> bool:
+    """Whether a base config speaks of the module `main`, which a batch renames."""
+    return base is not None and bool(re.search(r"mypy-main\b|[\"']main[\"']", base.read_text(encoding="utf-8")))
 
 
 # Every mypy this process starts, so that Ctrl-C kills them all (process groups) and starts no more.
@@ -359,12 +366,12 @@ def run_solo(item: Item, options: Options, cache: Path) -> None:
     try:
         execution = base / "run"  # `../extras` of a case lands in `base`, private to this item
         execution.mkdir()
-        command = [_mypy(), *_FLAGS]
+        command = [options.mypy or find_mypy(), *_FLAGS]
         if options.no_silence_site_packages:
             command.append("--no-silence-site-packages")
         if not item.disable_cache:
             command += ["--cache-dir", str(cache)]
-        config = _merged_config(item, options, execution)
+        config = merged_config(item, options, execution)
         if config is not None:
             command.append(f"--config-file={config}")
         command.append(str(execution / "main.py"))
@@ -426,13 +433,17 @@ def solo_reason(item: Item, options: Options) -> str | None:
     """Why the batch cannot reproduce this item's run, or None when it can."""
     if options.extension_hook:
         return "an extension hook may change anything"
-    base = options.ini_file or options.pyproject_file
-    if base is not None and re.search(r"mypy-main\b|[\"']main[\"']", base.read_text(encoding="utf-8")):
+    if options.base_names_main:
         return "the base config names the module main"
     if item.environment_variables:
         return "it sets environment variables"
     if item.disable_cache:
         return "it runs without the cache"
+    return depends_on_main(item)
+
+
+def depends_on_main(item: Item) -> str | None:
+    """Why the item's run depends on its main being `main.py` beside its other files, or None."""
     for file in item.files[1:]:
         if file.path == "main.py" or file.path.startswith(("/", "..")) or "/../" in file.path:
             return f"its file {file.path} lies outside the run folder or replaces main"
@@ -460,10 +471,10 @@ def run_batch(batch: Sequence[Item], options: Options, folder: Path, cache: Path
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(file.content, encoding="utf-8")
             owners[file.path].append((item, file.path.removesuffix(".py"), package))
-    command = [_mypy(), *_FLAGS, "--explicit-package-bases", "--cache-dir", str(cache)]
+    command = [options.mypy or find_mypy(), *_FLAGS, "--explicit-package-bases", "--cache-dir", str(cache)]
     if options.no_silence_site_packages:
         command.append("--no-silence-site-packages")
-    config = _merged_config(batch[0], options, folder)
+    config = merged_config(batch[0], options, folder)
     if config is not None:
         command.append(f"--config-file={config.name}")
     try:

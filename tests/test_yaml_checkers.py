@@ -1,0 +1,163 @@
+"""YAML cases under checkers other than mypy: revealed types read into one spelling, verdicts per line."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bgtyping.engine.reveal import canonical
+
+from .support import ROOT
+
+# The same type as mypy and as another checker print it.
+SAME = [
+    ("def (x: builtins.int, *, label: builtins.str =)", '(x: int, *, label: str = "a") -> None'),
+    ("def (x: builtins.int, *, label: builtins.str =)", 'def job(x: int, *, label: str = "a") -> None'),
+    ("def ()", "bound method AuditedTasks.audit() -> None"),
+    ("typing.Coroutine[Any, Any, None]", "CoroutineType[Any, Any, None]"),
+    ("typing.Coroutine[Any, Any, None]", "Coroutine[Unknown, Unknown, None]"),
+    ("tuple[Literal[1]?, Literal['a']?]", 'tuple[Literal[1], Literal["a"]]'),
+    ("builtins.int | None", "Optional[int]"),
+    ("Union[builtins.int, builtins.str]", "str | int"),
+    ("def (*Any, **Any) -> Any", "(...) -> Any"),
+    ("builtins.list[starlette.background.BackgroundTask]", "list[BackgroundTask]"),
+    ("Literal[1, 2]", "Literal[2] | Literal[1]"),
+    ("def (x: int) -> int | None", "(x: int) -> int | None"),
+    ("def (x: int) | None", "((x: int) -> None) | None"),
+    ("typing.Callable[[builtins.int], builtins.str]", "(int) -> str"),
+    ("builtins.tuple[builtins.int, ...]", "Tuple[int, ...]"),
+]
+DIFFERENT = [
+    ("builtins.int", "str"),
+    ("list[int]", "list[str]"),
+    ("int | None", "int"),
+    ("def (x: int)", "(x: str) -> None"),
+    ("def (x: int)", "(x: int) -> int"),
+    ("def (x: int) -> int | None", "((x: int) -> int) | None"),
+    ("Literal[1]", "Literal['1']"),
+    ("tuple[int, str]", "tuple[str, int]"),
+]
+# Spellings the reader cannot be sure of: never equal to anything.
+UNREADABLE = [
+    "def [_P] (func: def (*_P.args, **_P.kwargs) -> Any, *_P.args, **_P.kwargs)",
+    "(**P@add_task) -> Any",
+    "<class 'A'>",
+    "[**P]((ParamSpec(P)) -> Any, ParamSpec(P)) -> None",
+    "Overload(def (), def (x: int))",
+    "TypedDict('main.TD', {'x': builtins.int})",
+    "bound method BackgroundTasks.add_task[**P](func: (**P) -> Any) -> None",
+    "P.args",
+    "int |",
+    "list[int",
+]
+
+
+@pytest.mark.parametrize(("mypy", "other"), SAME)
+def test_one_type_two_spellings_read_alike(mypy: str, other: str) -> None:
+    assert canonical(mypy) is not None
+    assert canonical(mypy) == canonical(other)
+
+
+@pytest.mark.parametrize(("one", "other"), DIFFERENT)
+def test_different_types_stay_different(one: str, other: str) -> None:
+    assert canonical(one) is not None and canonical(other) is not None
+    assert canonical(one) != canonical(other)
+
+
+@pytest.mark.parametrize("text", UNREADABLE)
+def test_what_the_reader_cannot_read_is_none(text: str) -> None:
+    assert canonical(text) is None
+
+
+SUITE = '''
+- case: correct
+  main: |
+    def send(address: str, retries: int) -> None: ...
+    send("a", 3)
+    send("a", "3")  # E: Argument 2 to "send" has incompatible type "str"; expected "int"  [arg-type]
+    reveal_type(send("a", 3))  # N: Revealed type is "None"
+- case: wrong_call_without_its_claim
+  main: |
+    def send(address: str, retries: int) -> None: ...
+    send("a", "3")
+- case: claim_on_a_correct_call
+  main: |
+    def send(address: str, retries: int) -> None: ...
+    send("a", 3)  # E: Argument 2 to "send" has incompatible type "str"; expected "int"  [arg-type]
+- case: wrong_revealed_type
+  main: |
+    def send(address: str, retries: int) -> None: ...
+    reveal_type(send("a", 3))  # N: Revealed type is "builtins.int"
+- case: error_of_another_kind
+  main: |
+    def send(address: str, retries: int) -> None: ...
+    send("a", "3")  # E: Too many arguments for "send"  [call-arg]
+- case: unreadable_revealed_type
+  main: |
+    from typing import Callable, ParamSpec
+    P = ParamSpec("P")
+    def run(f: Callable[P, None], *args: P.args, **kwargs: P.kwargs) -> None: ...
+    reveal_type(run)  # N: Revealed type is "def [P] (f: def (*P.args, **P.kwargs), *P.args, **P.kwargs)"
+- case: declared_not_comparable
+  bgtyping:
+    not-comparable:
+      pyright: "pyright spells a ParamSpec as **P@run"
+  main: |
+    from typing import Callable, ParamSpec
+    P = ParamSpec("P")
+    def run(f: Callable[P, None], *args: P.args, **kwargs: P.kwargs) -> None: ...
+    reveal_type(run)  # N: Revealed type is "def [P] (f: def (*P.args, **P.kwargs), *P.args, **P.kwargs)"
+- case: stale_not_comparable
+  bgtyping:
+    not-comparable:
+      pyright: "no reason any more"
+  main: |
+    reveal_type(len("ab"))  # N: Revealed type is "builtins.int"
+'''
+VERDICTS = {
+    "correct": "PASSED",
+    "wrong_call_without_its_claim": "FAILED",
+    "claim_on_a_correct_call": "FAILED",
+    "wrong_revealed_type": "FAILED",
+    "error_of_another_kind": "FAILED",
+    "unreadable_revealed_type": "FAILED",
+    "declared_not_comparable": "NOT COMPARABLE",
+    "stale_not_comparable": "FAILED",
+}
+
+
+def test_pyright_verdicts_line_by_line(tmp_path: Path) -> None:
+    """Each broken claim fails under pyright alone; the case that is right passes under mypy and pyright."""
+    suite = tmp_path / "test_calls.yml"
+    suite.write_text(SUITE, encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "bgtyping", "yaml", str(suite), "--checker", "mypy,pyright", "-v",
+         "--workdir", str(tmp_path / "work")],
+        cwd=tmp_path, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert done.returncode == 1, done.stdout + done.stderr
+    got = {}
+    for line in done.stdout.splitlines():
+        for word in ("PASSED", "FAILED", "NOT COMPARABLE"):
+            if line.startswith(word + " ") and line.endswith(" [pyright]"):
+                got[line.removeprefix(word + " ").removesuffix(" [pyright]").rpartition("::")[2]] = word
+    assert got == VERDICTS, done.stdout
+    assert "PASSED test_calls.yml::correct [mypy]" in done.stdout
+    assert "not comparable, 1x: pyright spells a ParamSpec as **P@run" in done.stdout
+    assert "remove the entry" in done.stdout  # the stale key says what to do
+
+
+def test_the_corpus_yaml_names_only_known_checkers_and_divergences() -> None:
+    from bgtyping.corpus.divergences import load_divergences
+    from bgtyping.corpus.yamlfile import load_yaml_cases
+    from bgtyping.engine import yamlcheck, yamlrun
+
+    cases = load_yaml_cases(ROOT / "typing_tests" / "yaml")
+    items = yamlrun.items(cases, ROOT)
+    yamlcheck.check_divergences(items, load_divergences(ROOT / "typing_tests" / "divergences.toml"))
+    assert any(yamlcheck.diverging(i) for i in items)  # the plugin cases name no-plugin-interface
+    with pytest.raises(Exception, match="not in the registry"):
+        yamlcheck.check_divergences(items, {})
