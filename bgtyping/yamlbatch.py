@@ -30,6 +30,7 @@ from . import escape
 from .corpus.divergences import load_divergences
 from .corpus.yamlfile import collect, load_files
 from .engine import yamlcheck, yamlrun
+from .engine.stage import locked
 from .model import CHECKER_NAMES, EngineError
 
 
@@ -206,10 +207,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     cells: dict[str, list[yamlcheck.Cell]] = {}
     try:
         live = [i for i in ran if not i.problems]  # an item its hook broke has its verdict already
-        if "mypy" in names:
-            yamlrun.run_items(found, options, progress=say)
-        for name in (n for n in names if n != "mypy"):
-            cells[name] = yamlcheck.run_checker(live, name, options, python, version, say, divergences, args.target)
+        # One process per workdir: two runs would write each other's item folders and mypy caches.
+        with locked(options.workdir, say):
+            if "mypy" in names:
+                yamlrun.run_items(found, options, progress=say)
+            for name in (n for n in names if n != "mypy"):
+                cells[name] = yamlcheck.run_checker(live, name, options, python, version, say, divergences, args.target)
     except EngineError as exc:
         print(escape.line(f"error: {exc}"), file=sys.stderr)
         return 1

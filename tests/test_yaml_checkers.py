@@ -63,7 +63,8 @@ def test_one_type_two_spellings_read_alike(mypy: str, other: str) -> None:
 
 @pytest.mark.parametrize(("one", "other"), DIFFERENT)
 def test_different_types_stay_different(one: str, other: str) -> None:
-    assert canonical(one) is not None and canonical(other) is not None
+    assert canonical(one) is not None
+    assert canonical(other) is not None
     assert canonical(one) != canonical(other)
 
 
@@ -72,7 +73,7 @@ def test_what_the_reader_cannot_read_is_none(text: str) -> None:
     assert canonical(text) is None
 
 
-SUITE = '''
+SUITE = """
 - case: correct
   main: |
     def send(address: str, retries: int) -> None: ...
@@ -116,7 +117,7 @@ SUITE = '''
       pyright: "no reason any more"
   main: |
     reveal_type(len("ab"))  # N: Revealed type is "builtins.int"
-'''
+"""
 VERDICTS = {
     "correct": "PASSED",
     "wrong_call_without_its_claim": "FAILED",
@@ -161,3 +162,50 @@ def test_the_corpus_yaml_names_only_known_checkers_and_divergences() -> None:
     assert any(yamlcheck.diverging(i) for i in items)  # the plugin cases name no-plugin-interface
     with pytest.raises(Exception, match="not in the registry"):
         yamlcheck.check_divergences(items, {})
+
+
+def test_an_item_file_named_like_a_run_config_is_not_judged_silently(tmp_path: Path) -> None:
+    """A `pyrightconfig.json` among a case's files would configure (or be replaced by) the checker's run."""
+    suite = tmp_path / "test_config_file.yml"
+    suite.write_text(
+        """
+- case: turns_pyright_off
+  main: |
+    def send(retries: int) -> None: ...
+    send("3")  # E: Argument 1 to "send" has incompatible type "str"; expected "int"  [arg-type]
+  files:
+    - path: pyrightconfig.json
+      content: '{"typeCheckingMode": "off"}'
+""",
+        encoding="utf-8",
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "bgtyping", "yaml", str(suite), "--checker", "pyright",
+         "--workdir", str(tmp_path / "w")],
+        cwd=tmp_path, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "its file pyrightconfig.json is where the checkers' run keeps its configuration" in done.stdout
+
+
+def test_a_second_run_on_one_workdir_waits_for_the_first(tmp_path: Path) -> None:
+    """Two runs on one workdir would write each other's item folders: the second waits for the lock."""
+    import fcntl
+    import time
+
+    suite = tmp_path / "test_one.yml"
+    suite.write_text('- case: one\n  main: |\n    reveal_type(len("a"))  # N: Revealed type is "builtins.int"\n')
+    work = tmp_path / "w"
+    work.mkdir()
+    with open(work / ".lock", "w", encoding="utf-8") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "bgtyping", "yaml", str(suite), "--checker", "pyright", "--workdir", str(work)],
+            cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        time.sleep(3)
+        assert proc.poll() is None  # still waiting
+        fcntl.flock(handle, fcntl.LOCK_UN)
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0, out + err
+    assert "waiting for another bgtyping run" in err

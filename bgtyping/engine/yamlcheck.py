@@ -84,6 +84,8 @@ def not_comparable(item: yamlrun.Item) -> list[str]:
     for file in item.files[1:]:
         if _outside(file.path):
             found.append(f"its file {file.path} lies outside its folder")
+        elif file.path in RUN_FILES:
+            found.append(f"its file {file.path} is where the checkers' run keeps its configuration")
     for matcher in item.expected_output:
         if matcher.regex and matcher.severity == "error":
             continue  # an error line is an error line, whatever its message
@@ -250,6 +252,10 @@ def verdict(
     return cell
 
 
+# What a group's run writes beside the items' files: the configs of the checker modules and the item's mypy config.
+RUN_FILES = frozenset({"mypy.ini", "pyproject.toml", "pyrefly.toml", "pyrightconfig.json", "ty.toml"})
+
+
 def _outside(path: str) -> bool:
     return path.startswith(("/", "..")) or "/../" in path
 
@@ -329,7 +335,7 @@ def _run_group(
         where[str(main)] = Where(index, "main")
         checked.append(main)
     shared: set[str] = set()
-    for file in (f for f in group.items[0].files[1:] if not _outside(f.path)):
+    for file in (f for f in group.items[0].files[1:] if not _outside(f.path) and f.path not in RUN_FILES):
         path = folder / file.path
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(file.content, encoding="utf-8")
