@@ -80,11 +80,11 @@ TYPING_RUNS = [(c, t) for t in TARGETS for c in CHECKERS if (c, t) != ("zuban", 
 @nox.session(tags=["ci"])
 @nox.parametrize(("checker", "target"), TYPING_RUNS)
 def typing(session: nox.Session, checker: str, target: str) -> None:
-    """The .py corpus under one checker and one target, as pytest items."""
+    """The corpus (.py cases and YAML items) under one checker and one target, as pytest items."""
     install(session, "-e", ".", CHECKER_PACKAGES[checker])
     python = checked_env(session, target)
     session.run(
-        "pytest", "-p", "bgtyping.plugin", "typing_tests/cases", "typing_tests/divergences.toml",
+        "pytest", "-p", "bgtyping.plugin", "typing_tests/cases", "typing_tests/yaml", "typing_tests/divergences.toml",
         f"--typing-checker={checker}", f"--typing-target={target}={python}",
         *(f"--typing-python={v}" for v in PYTHONS), *session.posargs,
     )  # fmt: skip

@@ -121,6 +121,13 @@ class Case:
     static_only: str | None = None
     # The exact bytes that were parsed; the checkers read a staged copy of these, never the file again.
     data: bytes = field(default=b"", repr=False, compare=False)
+    # "py", or "yaml": one item of a pytest-mypy-plugins file (its `path`, `data` the whole file), judged
+    # apart from the `.py` runs; `targets` then names the only targets it is for (empty: all).
+    kind: str = "py"
+    targets: frozenset[str] = frozenset()
+
+    def applies_on(self, target: str) -> bool:
+        return not self.targets or target in self.targets
 
     def applies_to(self, python_version: str) -> bool:
         if self.min_python is None:
@@ -255,14 +262,22 @@ class YamlCase:
     out_text: str = ""  # `out` as written: rendered per parametrization
     # Checkers (not mypy) under which the case cannot be judged line by line, with the case's reason.
     not_comparable: Mapping[str, str] = field(default_factory=lambda: dict[str, str]())
+    targets: tuple[str, ...] = ()  # the only matrix targets its expected output is written for (empty: all)
 
 
 @dataclass(frozen=True)
 class Corpus:
     root: Path
-    cases: tuple[Case, ...]
+    cases: tuple[Case, ...]  # the `.py` cases
     divergences: Mapping[str, Divergence]
     yaml_cases: tuple[YamlCase, ...] = ()
+    # One entry per YAML item (case x parametrization), as the outputs list it beside the `.py` cases.
+    yaml_entries: tuple[Case, ...] = ()
+
+    @property
+    def every_case(self) -> tuple[Case, ...]:
+        """What every output lists: the `.py` cases, then the YAML items."""
+        return (*self.cases, *self.yaml_entries)
 
 
 @dataclass(frozen=True)

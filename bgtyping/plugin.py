@@ -111,7 +111,7 @@ def pytest_collection_finish(session: pytest.Session) -> None:
         (i.case.id if isinstance(i, CaseItem) else "run", i.key) for i in session.items if isinstance(i, _BatchItem)
     }
     keys = batch.plan.run_keys()
-    wanted = {(c.id, k) for c in batch.plan.corpus.cases for k in keys} | {("run", k) for k in keys}
+    wanted = {(c.id, k) for c in batch.plan.corpus.every_case for k in keys} | {("run", k) for k in keys}
     missing = sorted(wanted - present, key=str)
     if missing:
         shown = ", ".join(f"{case}[{key}]" for case, key in missing[:5])
@@ -140,13 +140,20 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Col
         return RunsFile.from_parent(  # pyright: ignore[reportUnknownMemberType]  # pytest types **kw loosely
             parent, path=file_path
         )
-    for case in batch.plan.corpus.cases:
-        if case.path == file_path.resolve():
-            batch.collected.add(case.path)
-            return CaseFile.from_parent(  # pyright: ignore[reportUnknownMemberType]  # pytest types **kw loosely
-                parent, path=file_path, case=case
-            )
+    # A `.py` case is one file; a YAML file holds several items, each collected under its own name.
+    cases = tuple(c for c in batch.plan.corpus.every_case if c.path == file_path.resolve())
+    if cases:
+        batch.collected.add(cases[0].path)
+        return CaseFile.from_parent(  # pyright: ignore[reportUnknownMemberType]  # pytest types **kw loosely
+            parent, path=file_path, cases=cases
+        )
     return None
+
+
+def owns(config: pytest.Config, path: Path) -> bool:
+    """Whether this plugin collects `path` (the YAML drop-in then leaves it alone)."""
+    batch = config.stash.get(_PLAN, None)
+    return batch is not None and any(c.path == path.resolve() for c in batch.plan.corpus.yaml_entries)
 
 
 class CaseFailure(Exception):
@@ -170,15 +177,17 @@ class _BatchItem(pytest.Item):
 
 
 class CaseFile(pytest.File):
-    def __init__(self, *, case: Case, **kwargs: object) -> None:
+    def __init__(self, *, cases: tuple[Case, ...], **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
-        self.case = case
+        self.cases = cases
 
     def collect(self) -> Iterator[pytest.Item]:
-        for key in self.config.stash[_PLAN].plan.run_keys():
-            yield CaseItem.from_parent(  # pyright: ignore[reportUnknownMemberType]  # pytest types **kw loosely
-                self, name=str(key), key=key, case=self.case
-            )
+        for case in self.cases:
+            for key in self.config.stash[_PLAN].plan.run_keys():
+                name = f"{case.id.partition('::')[2]}[{key}]" if case.kind == "yaml" else str(key)
+                yield CaseItem.from_parent(  # pyright: ignore[reportUnknownMemberType]  # pytest types **kw loosely
+                    self, name=name, key=key, case=case
+                )
 
 
 class CaseItem(_BatchItem):
@@ -194,8 +203,12 @@ class CaseItem(_BatchItem):
             )
         verdict = outcome.verdicts[self.case.id]
         if verdict.outcome is Outcome.UNSUPPORTED:
+            if outcome.unsupported is None:  # a YAML item its own key says cannot be compared here
+                pytest.skip(f"not comparable under {self.key.checker}, as the case says")
             pytest.skip(f"{self.key.checker} does not support the {self.key.target} target: {outcome.unsupported}")
         if verdict.outcome is Outcome.SKIP:
+            if self.case.kind == "yaml":
+                pytest.skip("YAML items run at the first Python version, on the targets they name, unless skipped")
             pytest.skip(f"{self.case.id} needs Python >= {self.case.min_python}")
         if verdict.outcome is Outcome.FAIL:
             raise CaseFailure(
@@ -203,7 +216,7 @@ class CaseItem(_BatchItem):
             )
 
     def reportinfo(self) -> tuple[Path, int, str]:
-        return self.path, 0, f"{self.case.id}[{self.key}]"
+        return self.path, 0, self.name if self.case.kind == "yaml" else f"{self.case.id}[{self.key}]"
 
 
 class RunsFile(pytest.File):

@@ -155,12 +155,16 @@ def options_from(args: argparse.Namespace) -> yamlrun.Options:
     )
 
 
-def prepare(paths: Sequence[Path], options: yamlrun.Options) -> list[yamlrun.Item]:
-    """Collect, read and plan every item; all bad input is raised here, before mypy runs."""
+def prepare(paths: Sequence[Path], options: yamlrun.Options, target: str | None = None) -> list[yamlrun.Item]:
+    """Collect, read and plan every item; all bad input is raised here, before mypy runs.
+
+    With a `target`, an item whose `bgtyping: targets:` key names others is skipped."""
     cases = load_files(collect(paths), closed=options.closed_schema, duplicates=options.duplicates)
     found = yamlrun.items(cases, options.rootdir)
     for item in found:
         yamlrun.evaluate_skip(item)
+        if target is not None and item.case.targets and target not in item.case.targets:
+            item.skipped = True
         if options.extension_hook and not item.skipped:
             yamlrun.apply_hook(options.extension_hook, item, options, _HookConfig(options))
         item.solo_reason = yamlrun.solo_reason(item, options)
@@ -189,7 +193,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         version = args.python_version or ("{}.{}".format(*sys.version_info) if args.python is None else None)
         if version is None:
             version = _version_of(python)
-        found = prepare(args.paths, options)
+        found = prepare(args.paths, options, args.target)
         if args.divergences and not args.divergences.is_file():
             raise EngineError(f"--divergences {args.divergences}: no such file")
         divergences = load_divergences(args.divergences) if args.divergences else {}
@@ -249,7 +253,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         for cell in judged_cells:
             if cell.outcome == yamlcheck.FAIL:
                 print(escape.line(f"FAILED {cell.item.nodeid} [{name}]"))
-                print("\n".join(f"  {escape.line(p)}" for p in cell.problems))
+                print("\n".join(f"  {escape.line(str(p))}" for p in cell.problems))
             elif args.verbose:
                 word = "PASSED" if cell.outcome == yamlcheck.PASS else "NOT COMPARABLE"
                 print(escape.line(f"{word} {cell.item.nodeid} [{name}]"))

@@ -86,6 +86,11 @@ def pytest_configure(config: pytest.Config) -> None:
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
     if _pytest_mypy_plugins_installed() or not is_yaml_test_file(file_path):
         return None
+    if parent.config.pluginmanager.has_plugin("bgtyping.plugin"):
+        from . import plugin
+
+        if plugin.owns(parent.config, file_path):  # the corpus plugin judges its own YAML under every checker
+            return None
     return YamlFile.from_parent(parent, path=file_path)  # pyright: ignore[reportUnknownMemberType]
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from ..model import Corpus, EngineError
 from .divergences import load_divergences
 from .pycases import load_cases
-from .yamlfile import load_yaml_cases
+from .yamlfile import entries, load_yaml_cases
 
 __all__ = ["load_corpus"]
 
@@ -22,12 +22,13 @@ def load_corpus(root: Path, select: str | None = None) -> Corpus:
     cases_dir = root / "cases"
     divergences = load_divergences(root / "divergences.toml")
     cases = load_cases(cases_dir, divergences, select)
-    yaml_cases = load_yaml_cases(root / "yaml")
+    yaml_cases = load_yaml_cases(root / "yaml") if select is None else ()  # --select names `.py` cases
+    yaml_entries = entries(yaml_cases, root)
     if select is not None:
-        return Corpus(root, cases, divergences, yaml_cases)
+        return Corpus(root, cases, divergences, yaml_cases, yaml_entries)
     used = {d for case in cases for spec in case.lines.values() for d in spec.divergences}
     for unused in sorted(set(divergences) - used):
         raise EngineError(
             f"divergence [{unused}] is not named by any case line; remove it", path=root / "divergences.toml"
         )
-    return Corpus(root, cases, divergences, yaml_cases)
+    return Corpus(root, cases, divergences, yaml_cases, yaml_entries)

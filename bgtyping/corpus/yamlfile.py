@@ -21,7 +21,7 @@ import jinja2
 import jinja2.meta
 import yaml
 
-from ..model import CHECKER_NAMES, EngineError, YamlCase
+from ..model import CHECKER_NAMES, MATRIX_TARGETS, Case, EngineError, YamlCase
 
 # The keys of pytest-mypy-plugins' schema; `__line__` is the reader's own.
 KEYS = frozenset(
@@ -215,15 +215,28 @@ def _case(path: Path, item: object, closed: bool, ours: bool = False) -> YamlCas
         raw={k: v for k, v in raw.items() if k != _LINE},
         out_text=out,
         not_comparable=_own_key(raw.get(OWN_KEY), fail, name),
+        targets=_own_targets(raw.get(OWN_KEY), fail, name),
     )
+
+
+def _own_targets(raw: object, fail: Any, name: str) -> tuple[str, ...]:
+    """`bgtyping: {targets: [stubs]}`: the matrix targets whose messages the case spells (default: all)."""
+    if not isinstance(raw, dict) or "targets" not in raw:
+        return ()
+    targets = cast(dict[object, object], raw)["targets"]
+    if not isinstance(targets, list) or not targets or not set(cast(list[object], targets)) <= set(MATRIX_TARGETS):
+        raise fail(f"case {name!r}: `{OWN_KEY}: targets` is a list of {', '.join(MATRIX_TARGETS)}")
+    return tuple(str(t) for t in cast(list[object], targets))
 
 
 def _own_key(raw: object, fail: Any, name: str) -> dict[str, str]:
     """`bgtyping: {not-comparable: {CHECKER: reason}}`: where the case cannot be judged line by line."""
     if raw is None:
         return {}
-    if not isinstance(raw, dict) or set(cast(dict[object, object], raw)) - {"not-comparable"}:
-        raise fail(f"case {name!r}: `{OWN_KEY}` holds one key, `not-comparable`")
+    if not isinstance(raw, dict) or set(cast(dict[object, object], raw)) - {"not-comparable", "targets"}:
+        raise fail(f"case {name!r}: `{OWN_KEY}` holds `not-comparable` and `targets`, nothing else")
+    if "not-comparable" not in raw:
+        return {}
     entries = cast(dict[object, object], raw).get("not-comparable")
     if not isinstance(entries, dict) or not entries:
         raise fail(f"case {name!r}: `{OWN_KEY}: not-comparable` maps checker names to a reason")
@@ -282,3 +295,32 @@ def _parametrized(raw: object, fail: Any, name: str) -> list[Mapping[str, object
             raise fail(f"case {name!r}: parametrization {index + 1} lacks {missing}, which the first one has")
         found.append(params)
     return found
+
+
+def param_suffix(params: Mapping[str, object]) -> str:
+    """pytest-mypy-plugins' node id suffix of one parametrization: `[a=1,b=x]`."""
+    return "[" + ",".join(f"{k}={v}" for k, v in params.items()) + "]" if params else ""
+
+
+def entries(cases: Sequence[YamlCase], corpus_root: Path) -> tuple[Case, ...]:
+    """One corpus entry per item, `FILE::case[params]` (its node id below the corpus's yaml/ folder)."""
+    found: list[Case] = []
+    for case in cases:
+        data = case.path.read_bytes()
+        title = case.id.replace("_", " ")
+        for params in case.parametrized or ({},):
+            suffix = param_suffix(params)
+            found.append(
+                Case(
+                    id=f"{case.path.relative_to(corpus_root / 'yaml').as_posix()}::{case.id}{suffix}",
+                    path=case.path.resolve(),
+                    group="yaml",
+                    claim=f"{title}{suffix} (pytest-mypy-plugins case, {case.path.name}:{case.line})",
+                    min_python=None,
+                    lines={},
+                    data=data,
+                    kind="yaml",
+                    targets=frozenset(case.targets),
+                )
+            )
+    return tuple(found)

@@ -23,7 +23,8 @@ from ..host.procs import Processes
 from ..model import EngineError, Outcome, Plan, RunKey, RunOutcome, Verdict
 from ..reuse import store
 from ..reuse.key import KeyInputs
-from .execute import Executed, execute
+from . import yamlmatrix, yamlrun
+from .execute import Executed, execute, find_executable
 from .health import health, probe_cases, probe_lines, probe_path
 from .judge import DiagnosticIndex, judge
 from .stage import Stage, locked, stage
@@ -71,6 +72,7 @@ def run_plan(
                         progress(outcome, len(done), len(keys))
         except BaseException:
             procs.cancel()
+            yamlrun.PROCESSES.cancel()  # the YAML items' runs
             pool.shutdown(wait=False, cancel_futures=True)
             raise
         pool.shutdown(wait=True)
@@ -131,6 +133,7 @@ def run_one(
         if not problems and set(failed_probes) == {limitation.probe} and signature:
             outcome.unsupported = limitation.reason
             outcome.verdicts = {c.id: Verdict(c.id, key, Outcome.UNSUPPORTED) for c in plan.corpus.cases}
+            outcome.verdicts.update(yamlmatrix.unsupported(plan, key))
             _save(executed, spec)
         elif not problems and not failed_probes:
             outcome.error = (
@@ -149,6 +152,13 @@ def run_one(
     _save(executed, spec)
     for case in plan.corpus.cases:
         outcome.verdicts[case.id] = judge(case, checker, result, plan.corpus.divergences, root, index)
+    if plan.corpus.yaml_entries:
+        # The YAML items in their own runs, in the same environment, now proven to resolve.
+        mypy = find_executable(checker.executable) if key.checker == "mypy" else ""
+        try:
+            outcome.verdicts.update(yamlmatrix.verdicts(plan, key, interp.executable, mypy, workdir / "yaml"))
+        except EngineError as exc:
+            outcome.error = f"{key}: the YAML items cannot be judged: {exc}"
     return outcome
 
 

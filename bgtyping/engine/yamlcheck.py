@@ -47,6 +47,18 @@ FAIL = "fail"
 NOT_COMPARABLE = "not comparable"
 
 
+@dataclass(frozen=True)
+class Miss:
+    """One claim a checker did not meet, at a line of one of the item's files (`fname` empty: the item)."""
+
+    fname: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.fname}:{self.line}: {self.message}" if self.fname else self.message
+
+
 @dataclass
 class Cell:
     """One item under one checker."""
@@ -54,7 +66,7 @@ class Cell:
     item: yamlrun.Item
     checker: str
     outcome: str = FAIL
-    problems: list[str] = field(default_factory=list[str])
+    problems: list[Miss] = field(default_factory=list["Miss"])
     reason: str = ""  # why it is not comparable (the case's own words)
 
 
@@ -76,21 +88,21 @@ def kind_codes(checker: TypeChecker, mypy_code: str) -> frozenset[str] | None:
     return frozenset(code for kind in kinds for code in checker.codes[kind])
 
 
-def not_comparable(item: yamlrun.Item) -> list[str]:
+def not_comparable(item: yamlrun.Item) -> list[Miss]:
     """What in the item cannot be judged line by line under any checker but mypy."""
-    found: list[str] = []
+    found: list[Miss] = []
     if item.expect_fail:
-        found.append("expect_fail: its expected output is wrong on purpose")
+        found.append(Miss("", 0, "expect_fail: its expected output is wrong on purpose"))
     for file in item.files[1:]:
         if _outside(file.path):
-            found.append(f"its file {file.path} lies outside its folder")
+            found.append(Miss("", 0, f"its file {file.path} lies outside its folder"))
         elif file.path in RUN_FILES:
-            found.append(f"its file {file.path} is where the checkers' run keeps its configuration")
+            found.append(Miss("", 0, f"its file {file.path} is where the checkers' run keeps its configuration"))
     for matcher in item.expected_output:
         if matcher.regex and matcher.severity == "error":
             continue  # an error line is an error line, whatever its message
         if matcher.regex and _REVEALED.match(matcher.message.replace("\\", "")):
-            found.append(f"{matcher.fname}:{matcher.lnum}: a revealed type given as a regex")
+            found.append(Miss(matcher.fname, matcher.lnum, "a revealed type given as a regex"))
     return found
 
 
@@ -127,10 +139,10 @@ def judge(
     diagnostics: Mapping[str, Sequence[Diagnostic]],
     divergences: Mapping[str, Divergence] | None = None,
     target: str | None = None,
-) -> tuple[list[str], list[str]]:
+) -> tuple[list[Miss], list[Miss]]:
     """(problems, what could not be compared) for one item; `diagnostics` by the item's file names."""
-    problems: list[str] = []
-    unreadable: list[str] = not_comparable(item)
+    problems: list[Miss] = []
+    unreadable: list[Miss] = not_comparable(item)
     errors: dict[tuple[str, int], list[Diagnostic]] = defaultdict(list)
     reveals: dict[tuple[str, int], list[str]] = defaultdict(list)
     for fname, diags in diagnostics.items():
@@ -150,7 +162,6 @@ def judge(
             revealed[where].append(m["type"])
     named = diverging(item)
     for where in sorted(set(claimed) | set(errors) | set(named)):
-        at = f"{where[0]}:{where[1]}"
         got = errors.get(where, [])
         known = [
             divergences[d]
@@ -168,23 +179,25 @@ def judge(
                 continue
             if got and where in claimed and not expected:
                 problems.append(
-                    f"{at}: now reports an error as claimed; the known divergence [{ids}] no longer reproduces "
-                    f"with this {checker.name} version"
+                    Miss(
+                        *where,
+                        f"now reports an error as claimed; the known divergence [{ids}] no longer reproduces "
+                        f"with this {checker.name} version",
+                    )
                 )
             else:
                 shown = "; ".join(f"{d.code or '-'} {d.message}" for d in got) or "no error"
-                problems.append(
-                    f"{at}: expected {'+'.join(sorted(expected)) or 'no error'} (known divergence [{ids}]), got {shown}"
-                )
+                reports = "+".join(sorted(expected)) or "no error"
+                problems.append(Miss(*where, f"expected {reports} (known divergence [{ids}]), got {shown}"))
             continue
         if where not in claimed and not got:
             continue
         if where not in claimed:
-            problems.extend(f"{at}: unexpected error {d.code or '-'} {d.message}" for d in got)
+            problems.extend(Miss(*where, f"unexpected error {d.code or '-'} {d.message}") for d in got)
             continue
         if not got:
             named_codes = ", ".join(c for c in claimed[where] if c) or "no code"
-            problems.append(f"{at}: expected an error (mypy: {named_codes}), got none")
+            problems.append(Miss(*where, f"expected an error (mypy: {named_codes}), got none"))
             continue
         allowed: set[str] = set()
         for mypy_code in claimed[where]:
@@ -196,25 +209,30 @@ def judge(
             for diag in got:
                 if diag.code not in allowed:
                     problems.append(
-                        f"{at}: error {diag.code or '-'} is not what mypy's [{', '.join(claimed[where])}] means "
-                        f"(expected one of {', '.join(sorted(allowed))}): {diag.message}"
+                        Miss(
+                            *where,
+                            f"error {diag.code or '-'} is not what mypy's [{', '.join(claimed[where])}] means "
+                            f"(expected one of {', '.join(sorted(allowed))}): {diag.message}",
+                        )
                     )
     for where in sorted(revealed):
-        at = f"{where[0]}:{where[1]}"
         printed = reveals.get(where, [])
         if not printed:
-            problems.append(f"{at}: expected a revealed type ({', '.join(revealed[where])}), got none")
+            problems.append(Miss(*where, f"expected a revealed type ({', '.join(revealed[where])}), got none"))
             continue
         want = [canonical(t) for t in revealed[where]]
         have = [canonical(t) for t in printed]
         if None in want or None in have:
             pairs = "; ".join(f"mypy `{t}`" for t in revealed[where]) + "; " + "; ".join(f"`{t}`" for t in printed)
-            unreadable.append(f"{at}: a revealed type that cannot be read ({pairs})")
+            unreadable.append(Miss(*where, f"a revealed type that cannot be read ({pairs})"))
             continue
         if sorted(str(w) for w in want) != sorted(str(h) for h in have):
             problems.append(
-                f"{at}: revealed type {' / '.join(printed)} is not the expected {' / '.join(revealed[where])} "
-                f"(read as {' / '.join(map(str, have))} and {' / '.join(map(str, want))})"
+                Miss(
+                    *where,
+                    f"revealed type {' / '.join(printed)} is not the expected {' / '.join(revealed[where])} "
+                    f"(read as {' / '.join(map(str, have))} and {' / '.join(map(str, want))})",
+                )
             )
     return problems, unreadable
 
@@ -234,8 +252,12 @@ def verdict(
             cell.outcome, cell.reason = NOT_COMPARABLE, declared
         else:
             cell.problems = [
-                f"marked not comparable under {checker.name} ({declared}), but every claim holds: "
-                "remove the entry from its `bgtyping: not-comparable:` key"
+                Miss(
+                    "",
+                    0,
+                    f"marked not comparable under {checker.name} ({declared}), but every claim holds: "
+                    "remove the entry from its `bgtyping: not-comparable:` key",
+                )
             ]
         return cell
     if problems:
@@ -244,8 +266,12 @@ def verdict(
     if unreadable:
         cell.problems = [
             *unreadable,
-            f"this cannot be compared under {checker.name}: say so with the case key "
-            f"`bgtyping: {{not-comparable: {{{checker.name}: <why>}}}}`",
+            Miss(
+                "",
+                0,
+                f"this cannot be compared under {checker.name}: say so with the case key "
+                f"`bgtyping: {{not-comparable: {{{checker.name}: <why>}}}}`",
+            ),
         ]
         return cell
     cell.outcome = PASS

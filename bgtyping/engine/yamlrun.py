@@ -37,6 +37,7 @@ from typing import Any
 import jinja2
 import regex
 
+from ..corpus.yamlfile import param_suffix
 from ..host.procs import Processes, TimedOut
 from ..model import EngineError, YamlCase
 
@@ -70,6 +71,8 @@ class Options:
     jobs: int = os.cpu_count() or 2
     mypy: str = ""  # the `mypy` on PATH (pytest-mypy-plugins runs that one), found once
     base_names_main: bool = False  # the base config has a `[mypy-main]` section or names "main"
+    # Appended to every mypy command: the main job points mypy at a target (--python-executable, version).
+    mypy_flags: tuple[str, ...] = ()
 
 
 @dataclass
@@ -147,7 +150,7 @@ def items(cases: Sequence[YamlCase], rootdir: Path) -> list[Item]:
     found: list[Item] = []
     for case in cases:
         for params in case.parametrized or ({},):
-            suffix = "[" + ",".join(f"{k}={v}" for k, v in params.items()) + "]" if params else ""
+            suffix = param_suffix(params)
             files = [File("main.py", render(case.main, params)), *(File(p, c) for p, c in case.file_list)]
             expected = [m for f in files for m in _from_comments(f.path, f.content, case.regex)]
             expected += _from_out(render(case.out_text, params), case.regex)
@@ -190,10 +193,15 @@ def _from_out(out: str, regex_all: bool) -> list[Matcher]:
 
 def evaluate_skip(item: Item) -> None:
     """`skip` is Python, evaluated with sys, os, pytest and platform, as pytest-mypy-plugins does."""
-    import pytest
-
+    names: dict[str, object] = {"sys": sys, "os": os, "platform": platform}
     try:
-        item.skipped = bool(eval(item.case.skip, {"sys": sys, "os": os, "pytest": pytest, "platform": platform}))
+        import pytest  # not a dependency of the engine: an expression that uses it needs it installed
+
+        names["pytest"] = pytest
+    except ImportError:
+        pass
+    try:
+        item.skipped = bool(eval(item.case.skip, names))
     except Exception as exc:  # a broken expression is the case's error, reported where it is
         raise EngineError(
             f"case {item.case.id!r}: `skip: {item.case.skip}` cannot be evaluated: {type(exc).__name__}: {exc}",
@@ -366,7 +374,7 @@ def run_solo(item: Item, options: Options, cache: Path) -> None:
     try:
         execution = base / "run"  # `../extras` of a case lands in `base`, private to this item
         execution.mkdir()
-        command = [options.mypy or find_mypy(), *_FLAGS]
+        command = [options.mypy or find_mypy(), *_FLAGS, *options.mypy_flags]
         if options.no_silence_site_packages:
             command.append("--no-silence-site-packages")
         if not item.disable_cache:
@@ -471,7 +479,8 @@ def run_batch(batch: Sequence[Item], options: Options, folder: Path, cache: Path
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(file.content, encoding="utf-8")
             owners[file.path].append((item, file.path.removesuffix(".py"), package))
-    command = [options.mypy or find_mypy(), *_FLAGS, "--explicit-package-bases", "--cache-dir", str(cache)]
+    command = [options.mypy or find_mypy(), *_FLAGS, *options.mypy_flags, "--explicit-package-bases"]
+    command += ["--cache-dir", str(cache)]
     if options.no_silence_site_packages:
         command.append("--no-silence-site-packages")
     config = merged_config(batch[0], options, folder)

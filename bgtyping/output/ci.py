@@ -33,7 +33,7 @@ class Finding:
 
 
 def findings(plan: Plan, outcomes: Mapping[RunKey, RunOutcome]) -> Iterator[Finding]:
-    cases = {c.id: c for c in plan.corpus.cases}
+    cases = {c.id: c for c in plan.corpus.every_case}
     for key in plan.run_keys():
         for verdict in outcomes[key].verdicts.values():
             if verdict.outcome is not Outcome.FAIL:
@@ -73,7 +73,7 @@ def junit(plan: Plan, outcomes: Mapping[RunKey, RunOutcome]) -> str:
         outcome = outcomes[key]
         suite = ET.SubElement(suites, "testsuite", name=str(key))
         counts = {"tests": 0, "failures": 0, "skipped": 0, "errors": 0}
-        for case in plan.corpus.cases:
+        for case in plan.corpus.every_case:
             counts["tests"] += 1
             item = ET.SubElement(suite, "testcase", classname=x(f"{case.group}.{case.id}"), name=str(key))
             item.set("file", x(_corpus_path(plan, case)))

@@ -59,7 +59,7 @@ def collect(plan: Plan, outcomes: Mapping[RunKey, RunOutcome]) -> dict[str, Docu
         versions = sorted({o.result.version for k in keys if (o := outcomes[k]).result is not None})
         runs: dict[str, str] = {}
         cases: dict[str, CaseEntry] = {
-            c.id: {"group": c.group, "claim": c.claim, "messages": {}, "cells": {}} for c in plan.corpus.cases
+            c.id: {"group": c.group, "claim": c.claim, "messages": {}, "cells": {}} for c in plan.corpus.every_case
         }
         for key in keys:
             outcome = outcomes[key]
@@ -70,7 +70,7 @@ def collect(plan: Plan, outcomes: Mapping[RunKey, RunOutcome]) -> dict[str, Docu
                 if outcome.unsupported
                 else "ok"
             )
-            for case in plan.corpus.cases:
+            for case in plan.corpus.every_case:
                 entry = cases[case.id]
                 verdict = outcome.verdicts.get(case.id)
                 cell: Cell = {"verdict": BROKEN if outcome.error or verdict is None else verdict.outcome.value}

@@ -60,7 +60,7 @@ def render_matrix(plan: Plan, outcomes: Mapping[RunKey, RunOutcome]) -> str:
     """Rows are cases, one narrow column per checker/target; a cell is the worst verdict over the Pythons."""
     columns = list(dict.fromkeys((k.checker, k.target) for k in plan.run_keys()))
     key = "  ".join(f"{i + 1}={c}/{t}" for i, (c, t) in enumerate(columns))
-    names = [f"{case.group}/{case.id}" for case in plan.corpus.cases]
+    names = [f"{case.group}/{case.id}" for case in plan.corpus.every_case]
     width = max(len(n) for n in [*names, "case"])
     lines = [
         f"columns: {key}",
@@ -68,7 +68,7 @@ def render_matrix(plan: Plan, outcomes: Mapping[RunKey, RunOutcome]) -> str:
         "",
         "case".ljust(width) + " " + "".join(f"{i + 1:>3}" for i in range(len(columns))),
     ]
-    for case, name in zip(plan.corpus.cases, names, strict=True):
+    for case, name in zip(plan.corpus.every_case, names, strict=True):
         cells: list[str] = []
         for checker, target in columns:
             runs = [o for k, o in outcomes.items() if (k.checker, k.target) == (checker, target)]

@@ -1,0 +1,106 @@
+"""The corpus's YAML items in the main job: a verdict per item for one (checker, target, Python version).
+
+mypy gives pytest-mypy-plugins' exact verdict (yamlrun), pointed at the target's interpreter; every
+other checker the line-by-line one (yamlcheck). Items are judged at the plan's first Python version
+only (pytest-mypy-plugins runs a suite at one version); at the others they are skipped. An item not
+comparable under a checker, by its own key, is `unsupported` there; an item for other targets only is
+skipped.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from pathlib import Path
+
+from ..model import Case, EngineError, Outcome, Plan, Problem, RunKey, Verdict, YamlCase
+from . import yamlcheck, yamlrun
+
+_BLOCK = re.compile(r"^\s*(?:-\s+)?main:\s*[|>][-+0-9]*\s*(?:#.*)?$")
+
+
+def judged_at(plan: Plan) -> str:
+    """The one Python version the YAML items are judged at."""
+    return plan.python_versions[0]
+
+
+def verdicts(plan: Plan, key: RunKey, python: Path, mypy: str, workdir: Path) -> dict[str, Verdict]:
+    """Every YAML entry's verdict for this run; a run that cannot be trusted raises EngineError."""
+    corpus = plan.corpus
+    if not corpus.yaml_entries:
+        return {}
+    entries = {e.id: e for e in corpus.yaml_entries}
+    folder = corpus.root / "yaml"
+    items = yamlrun.items(corpus.yaml_cases, folder)
+    found: dict[str, Verdict] = {}
+    live: list[yamlrun.Item] = []
+    for item in items:
+        entry = entries[item.nodeid]
+        yamlrun.evaluate_skip(item)
+        if item.skipped or key.python_version != judged_at(plan) or not entry.applies_on(key.target):
+            found[entry.id] = Verdict(entry.id, key, Outcome.SKIP)
+        else:
+            live.append(item)
+    if not live:
+        return found
+    ini = folder / "mypy.ini"
+    options = yamlrun.Options(
+        ini_file=ini if ini.is_file() else None,
+        rootdir=folder,
+        workdir=workdir,
+        jobs=1,  # the main job already runs one checker per core
+        mypy=mypy,
+        mypy_flags=("--python-executable", str(python), "--python-version", key.python_version),
+        base_names_main=yamlrun.names_main(ini if ini.is_file() else None),
+    )
+    for item in live:
+        item.solo_reason = yamlrun.solo_reason(item, options)
+    root = corpus.root.parent
+    if key.checker == "mypy":
+        yamlrun.run_items(live, options)
+        for item in live:
+            entry = entries[item.nodeid]
+            if item.problems or not item.judged:
+                problems = [_problem(entry, item.case, root, "mypy", "", 0, p) for p in item.problems or ["no verdict"]]
+                found[entry.id] = Verdict(entry.id, key, Outcome.FAIL, tuple(problems))
+            else:
+                found[entry.id] = Verdict(entry.id, key, Outcome.PASS)
+        return found
+    cells = yamlcheck.run_checker(
+        live, key.checker, options, python, key.python_version, None, corpus.divergences, key.target
+    )
+    for cell in cells:
+        entry = entries[cell.item.nodeid]
+        if cell.outcome == yamlcheck.PASS:
+            found[entry.id] = Verdict(entry.id, key, Outcome.PASS)
+        elif cell.outcome == yamlcheck.NOT_COMPARABLE:
+            found[entry.id] = Verdict(entry.id, key, Outcome.UNSUPPORTED)
+        else:
+            problems = [
+                _problem(entry, cell.item.case, root, key.checker, m.fname, m.line, m.message) for m in cell.problems
+            ]
+            found[entry.id] = Verdict(entry.id, key, Outcome.FAIL, tuple(problems))
+    missing = set(entries) - set(found)
+    if missing:  # by construction every entry has a verdict; if not, the run proves nothing
+        raise EngineError(f"{key}: {len(missing)} YAML items got no verdict: {', '.join(sorted(missing)[:3])}")
+    return found
+
+
+def _problem(entry: Case, case: YamlCase, root: Path, checker: str, fname: str, line: int, message: str) -> Problem:
+    """A problem at the YAML file's own line: a line of `main` where it is one, else the case's `main:` key."""
+    at = case.line
+    if fname == "main" and line > 0:
+        lines = entry.data.decode("utf-8-sig").split("\n")
+        if 0 < case.line <= len(lines) and _BLOCK.match(lines[case.line - 1]):
+            at = case.line + line
+    where = f"{fname}:{line}: " if fname and fname != "main" else ""
+    try:
+        path = str(entry.path.relative_to(root))
+    except ValueError:
+        path = str(entry.path)
+    return Problem(path, at, checker, f"{entry.id.partition('::')[2]}: {where}{message}")
+
+
+def unsupported(plan: Plan, key: RunKey) -> Mapping[str, Verdict]:
+    """A run the engine proved unsupported (zuban on the stubs): every YAML entry is unsupported too."""
+    return {e.id: Verdict(e.id, key, Outcome.UNSUPPORTED) for e in plan.corpus.yaml_entries}
