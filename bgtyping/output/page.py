@@ -208,12 +208,14 @@ th,td{border:1px solid #ccc;padding:2px 5px;vertical-align:top;text-align:left}
 thead th{background:#f3f3f3}
 .clip{display:block;max-width:24em;white-space:nowrap;overflow:hidden;text-overflow:ellipsis;color:#555;font-size:12px}
 #disagree td{white-space:nowrap;font-size:12px;padding:1px 5px}#disagree .clip{max-width:17em}
+#disagree tr.more td{white-space:normal}
 #disagree .why{display:block;max-width:20em;overflow:hidden;text-overflow:ellipsis}
 #summary td,#summary th{padding:1px 6px}
 button.case{font:12px ui-monospace,monospace;border:0;background:none;padding:0;cursor:pointer;color:#04c}
 button.case::before{content:'\\25b8 '}
 button.case[aria-expanded=true]::before{content:'\\25be '}
-.g{display:inline-grid;grid-template-columns:repeat(var(--n),1.1em);gap:1px;font:11px ui-monospace,monospace}
+.g{display:inline-grid;grid-template-columns:repeat(var(--n),1.2em);gap:1px;font:11px ui-monospace,monospace}
+th .g b{font-size:9px;letter-spacing:-.5px}
 .g i,.g b{font-style:normal;text-align:center;border-radius:2px;line-height:1.4em}.g b{font-weight:normal;color:#555}
 .pass{background:#d9f2d9;color:#14591f}.divergent{background:#ffd966;color:#4d3800}
 .fail,.broken{background:#d22;color:#fff;font-weight:bold}.skip,.unsupported,.absent{background:#e8e8e8;color:#555}
