@@ -193,7 +193,9 @@ DRIVER = """
   const columns = t => [...new Set([...document.querySelectorAll(`#${t} tr[data-case] > td[data-checker]`)]
     .filter(td => !td.hidden).map(td => td.dataset.checker))];
   const both = () => ({disagree: rows('disagree'), grid: rows('grid'), columns: columns('grid'),
-    disagreeColumns: columns('disagree'), shown: q('#grid-shown').textContent});
+    disagreeColumns: columns('disagree'), shown: q('#grid-shown').textContent,
+    divergences: [...document.querySelectorAll('#divergences + dl > div')].filter(d => !d.hidden)
+      .map(d => d.querySelector('dt').id.slice(4))});
   const click = s => q(s).click();
   const out = {ready: document.body.dataset.ready, start: both()};
   click('#filters input[name=np]'); out.np = both(); click('#filters input[name=np]');
@@ -385,6 +387,10 @@ def test_the_page_in_a_headless_browser(tmp_path: Path, which: str) -> None:
     assert yaml or which == "committed"
     assert sorted(probe["py"]["grid"]) == [c for c in cases if c not in yaml]
     zuban_off = [case for case in cases if _worst(entry[(case, "zuban")]) in OFF]
+    zuban_named = {d for e in (entry[(case, "zuban")] for case in cases) if e for cell in e["cells"].values()
+                   for d in cell.get("divergences", [])}  # fmt: skip
+    assert sorted(probe["zuban"]["divergences"]) == sorted(zuban_named)
+    assert len(probe["start"]["divergences"]) > len(zuban_named)
     assert sorted(probe["zuban"]["grid"]) == zuban_off
     assert probe["zuban"]["columns"] == ["zuban"]
     assert probe["back"]["grid"] == probe["start"]["grid"]

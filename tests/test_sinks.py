@@ -207,7 +207,7 @@ def test_the_page_escapes_every_field_of_the_results(tmp_path: Path) -> None:
     assert {name for name, _ in parser.attributes} <= {
         "lang", "charset", "name", "content", "id", "class", "title", "href", "style", "type", "value", "checked",
         "aria-expanded", "data-checker", "data-case", "data-group", "data-kind", "data-verdict", "data-off",
-        "data-off-cases", "data-show",
+        "data-off-cases", "data-show", "data-checkers",
     }  # fmt: skip
     hrefs = [value or "" for name, value in parser.attributes if name == "href"]
     assert all(h.startswith(("#", "https://")) for h in hrefs), hrefs

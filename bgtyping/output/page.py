@@ -365,7 +365,7 @@ document.addEventListener('click', e => {
   const b = e.target.closest('button.case');
   if (b) toggle(b);
   const show = e.target.closest('a[data-show]');
-  if (show) {  // a checker's cases off the claim: that checker, and only the rows where it is off
+  if (show) {  // a checker's cases off the claim, or its divergences: that checker, the rows where it is off
     document.querySelector(`#filters input[name=checker][value="${CSS.escape(show.dataset.show)}"]`).click();
     const np = document.querySelector('#filters input[name=np]');
     if (!np.checked) np.click();
@@ -389,6 +389,9 @@ function apply() {
     for (const body of $$('tbody[data-group]', t)) body.hidden = !$$('tr[data-case]', body).some(tr => !tr.hidden);
     document.getElementById(t.id + '-shown').textContent =
       `${rows.filter(tr => !tr.hidden).length} of ${rows.length} cases shown`;
+  }
+  for (const d of $$('#divergences + dl > div')) {
+    d.hidden = Boolean(state.checker) && !d.dataset.checkers.split(' ').includes(state.checker);
   }
 }
 for (const input of $$('#filters input')) {
@@ -558,11 +561,12 @@ def _summary(
     for checker in checkers:
         mine = [case for case in off_cases if standings[(case, checker)].off]
         ids = sorted({d for case in mine for d in standings[(case, checker)].divergences})
-        show = f"<a href='#disagree' data-show='{attr(checker)}' title='only these in the tables'>{len(mine)} cases</a>"
+        show = f"data-show='{attr(checker)}' title='only these, below'"
         rows.append(
             f"<tr data-checker='{attr(checker)}'><td>{esc(checker)}</td><td>{esc(docs[checker]['version'])}</td>"
             + "".join(f"<td data-verdict='{attr(v)}'>?</td>" for v in VERDICT_WORDS)
-            + f"<td data-off-cases='{len(mine)}'>{show}</td><td><a href='#divergences'>{len(ids)}</a></td></tr>"
+            + f"<td data-off-cases='{len(mine)}'><a href='#disagree' {show}>{len(mine)} cases</a></td>"
+            f"<td><a href='#divergences' {show}>{len(ids)}</a></td></tr>"
         )
     rows.append("</tbody></table>")
     return "".join(rows)
@@ -602,19 +606,23 @@ def _divergence_list(
 ) -> list[str]:
     """Every divergence the results name: reason, issue, what each diverging checker reports instead, cases."""
     esc, attr = escape.html_text, escape.html_attribute
-    used: dict[str, list[str]] = {}
+    used: dict[str, dict[str, None]] = {}  # each divergence's cases, and the checkers whose cells name it
+    named: dict[str, dict[str, None]] = {}
     for case in off_cases:
         for checker in checkers:
             for ident in standings[(case, checker)].divergences:
-                if case not in used.setdefault(ident, []):
-                    used[ident].append(case)
+                used.setdefault(ident, {})[case] = None
+                named.setdefault(ident, {})[checker] = None
     out = ["<h2 id='divergences'>Divergences: why a checker is off the claim</h2><dl>"]
     for ident in sorted(used):
         found = known.get(ident)
         cases = ", ".join(f"<a href='#case-{attr(c)}'>{esc(c)}</a>" for c in used[ident])
-        out.append(f"<dt id='div-{attr(ident)}'><b>{esc(ident)}</b></dt>")
+        # The checker filter shows only the divergences of the chosen checker.
+        out.append(
+            f"<div data-checkers='{attr(' '.join(named[ident]))}'><dt id='div-{attr(ident)}'><b>{esc(ident)}</b></dt>"
+        )
         if found is None:
-            out.append(f"<dd>Not in divergences.toml. Cases: {cases}</dd>")
+            out.append(f"<dd>Not in divergences.toml. Cases: {cases}</dd></div>")
             continue
         reports = "; ".join(
             f"{esc(c)} {esc(', '.join(sorted(codes))) if codes else 'nothing'}" for c, codes in found.reports.items()
@@ -622,7 +630,7 @@ def _divergence_list(
         targets = ", ".join(t for t in TARGET_FINGERPRINTS if t in found.targets)
         out.append(
             f"<dd>{esc(found.reason)}<br>Upstream: {_issue(found, found.issue)}. Reported instead of the claim: "
-            f"{reports} (targets: {esc(targets)}). Cases: {cases}</dd>"
+            f"{reports} (targets: {esc(targets)}). Cases: {cases}</dd></div>"
         )
     out.append("</dl>")
     return out
