@@ -1,7 +1,8 @@
 """The results page (results/index.html): where the checkers disagree first, then every cell as a compact grid.
 
-One self-contained file. The grid is plain markup; the diagnostics are one embedded JSON table that
-the page's script renders on demand, so the markup never repeats them.
+One self-contained file. The summary, the disagreements and the divergences are markup; the grid and
+every diagnostic come from one embedded JSON table (each message once) that the page's script draws
+and opens on demand, so no markup repeats them.
 """
 
 from __future__ import annotations
@@ -355,9 +356,7 @@ function toggle(button) {
   const tr = el('tr', null, 'more'), td = tr.insertCell();
   td.colSpan = row.cells.length;
   td.append(el('p', 'Claim, proven at run time: ' + byCase.get(row.dataset.case)[3]));
-  for (const a of $$('.why a[title]', row)) {
-    if (a.hash) td.append(el('p', `${a.textContent}: ${a.title}`, 'note'));
-  }
+  for (const a of $$('.why a[href^="#div-"]', row)) td.append(el('p', `${a.textContent}: ${a.title}`, 'note'));
   td.append(lines(row.dataset.case, !row.closest('#disagree')));
   row.after(tr);
 }
@@ -412,7 +411,7 @@ def _label(verdict: str) -> str:
 
 def _symbol(verdict: str) -> str:
     word = VERDICT_WORDS.get(verdict)
-    return word.symbol if word else "?"
+    return word.symbol if word else "∅"  # absent: the checker's results file does not hold the case
 
 
 def _ruler(keys: Sequence[str]) -> str:
@@ -534,7 +533,7 @@ def page(docs: Mapping[str, Document], divergences: Mapping[str, Divergence] | N
     data = {
         "checkers": checkers,
         "keys": list(keys),
-        "verdicts": [[v, _label(v), _symbol(v) if v != ABSENT else "∅"] for v in verdicts],
+        "verdicts": [[v, _label(v), _symbol(v)] for v in verdicts],
         "off": sorted(OFF),
         "strings": strings.texts,
         "rows": rows,
