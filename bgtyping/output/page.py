@@ -516,6 +516,8 @@ def page(docs: Mapping[str, Document], divergences: Mapping[str, Divergence] | N
         "the same verdict on a whole target, or everywhere, one wide mark stands for those cells. Hover a mark "
         "for its cell; open a case for every line a checker reports and its message. The filters apply to "
         "both tables. <span class='note' id='grid-shown'></span></p>",
+        "<noscript><p>The grid and the diagnostics are drawn by the page's script; without it, RESULTS.md "
+        "holds the same matrix.</p></noscript>",
         "<table id='grid'><thead><tr><th>case and claim</th>"
         + "".join(f"<th data-checker='{attr(c)}'>{esc(c)}</th>" for c in checkers)
         + "</tr><tr><th>target, Python 3.x</th>"
