@@ -10,15 +10,17 @@ can hold any character. Each sink gets the rule that keeps such text inert there
 - `workflow_message` / `workflow_property`: the data and the properties of a `::error` command.
 - `markdown_cell`: one cell of a Markdown table (job summary, RESULTS.md): one line, no HTML, `|` escaped.
 - `xml`: text and attributes of the JUnit file: only characters XML 1.0 allows.
-- `html_text` / `html_attribute`: the results page.
+- `html_text` / `html_attribute`: the results page; `html_link` a link's target there, `script_json`
+  the data it embeds for its script.
 """
 
 from __future__ import annotations
 
 import argparse
 import html
+import json
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 if TYPE_CHECKING:
     from _typeshed import SupportsWrite
@@ -82,6 +84,30 @@ def html_text(text: str) -> str:
 def html_attribute(text: str) -> str:
     """A value for an attribute written in single or double quotes."""
     return html.escape(xml(text), quote=True)
+
+
+def html_link(url: str) -> str | None:
+    """An href value for a web address; None for anything else (`javascript:`, `data:`, a relative path)."""
+    if not re.fullmatch(r"https?://[!-~]+", url):  # printable ASCII only: no space, control or separator
+        return None
+    return html_attribute(url)
+
+
+def _xml_strings(value: object) -> object:
+    if isinstance(value, str):
+        return xml(value)
+    if isinstance(value, dict):
+        return {xml(str(k)): _xml_strings(v) for k, v in cast(dict[object, object], value).items()}
+    if isinstance(value, list | tuple):
+        return [_xml_strings(v) for v in cast(list[object], value)]
+    return value
+
+
+def script_json(value: object) -> str:
+    """JSON to stand inside `<script type="application/json">`: no `<`, `>` or `&` (so no `</script>` or
+    `<!--`), no raw line or paragraph separator, and its strings shown as `html_text` shows them."""
+    text = json.dumps(_xml_strings(value), ensure_ascii=True, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 class ArgumentParser(argparse.ArgumentParser):

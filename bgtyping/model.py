@@ -197,18 +197,19 @@ class VerdictWord:
     label: str  # in RESULTS.md and the HTML page
     mark: str  # one character in the terminal matrix
     meaning: str  # the terminal legend
+    symbol: str  # one character on the HTML page, beside the verdict's colour, so it reads without colour
 
 
 # In the column order of every table.
 VERDICT_WORDS: Mapping[str, VerdictWord] = {
     w.verdict: w
     for w in (
-        VerdictWord(Outcome.PASS.value, "pass", ".", "passed"),
-        VerdictWord(Outcome.DIVERGENT.value, "known", "k", "passed, as a recorded divergence predicts"),
-        VerdictWord(Outcome.FAIL.value, "FAIL", "F", "failed"),
-        VerdictWord(BROKEN, "BROKEN", "B", "broken run"),
-        VerdictWord(Outcome.SKIP.value, "skip", "s", "skipped (case needs a newer Python)"),
-        VerdictWord(Outcome.UNSUPPORTED.value, "n/a", "-", "unsupported combination"),
+        VerdictWord(Outcome.PASS.value, "pass", ".", "passed", "✓"),
+        VerdictWord(Outcome.DIVERGENT.value, "known", "k", "passed, as a recorded divergence predicts", "k"),
+        VerdictWord(Outcome.FAIL.value, "FAIL", "F", "failed", "F"),
+        VerdictWord(BROKEN, "BROKEN", "B", "broken run", "B"),
+        VerdictWord(Outcome.SKIP.value, "skip", "s", "skipped (case needs a newer Python)", "s"),
+        VerdictWord(Outcome.UNSUPPORTED.value, "n/a", "-", "unsupported combination", "-"),
     )
 }
 # Which verdict a summary over several cells shows: the first of these that occurs.

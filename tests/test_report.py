@@ -12,7 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from bgtyping.output import report, results
+from bgtyping.corpus.divergences import load_divergences
+from bgtyping.model import CHECKER_NAMES
+from bgtyping.output import page, report, results
 
 from .support import ROOT
 
@@ -55,44 +57,6 @@ def test_report_check_detects_stale_files(tmp_path: Path) -> None:
     assert "| mypy | mypy 2.4.1" in md.read_text(encoding="utf-8")
 
 
-class _Cells(HTMLParser):
-    """Collects the matrix cells, their per-version badges and the summary the page computed."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.cells: dict[tuple[str, str], list[str]] = {}
-        self.summary: dict[tuple[str, str], str] = {}
-        self.ready = False
-        self._cell: tuple[str, str] | None = None
-        self._summary_row: str | None = None
-        self._summary_verdict: str | None = None
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        a = dict(attrs)
-        if tag == "table" and a.get("id") == "summary":
-            self.ready = a.get("data-ready") == "yes"
-        if tag == "tr" and a.get("data-checker"):
-            self._summary_row = a["data-checker"]
-        if tag == "td" and self._summary_row and a.get("data-verdict"):
-            self._summary_verdict = a["data-verdict"]
-        if tag == "td" and a.get("class") == "cell":
-            self._cell = (str(a["data-case"]), str(a["data-checker"]))
-            self.cells[self._cell] = []
-        if tag == "span" and self._cell and a.get("data-verdict"):
-            self.cells[self._cell].append(str(a["data-verdict"]))
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "td":
-            self._cell = None
-            self._summary_verdict = None
-        if tag == "tr":
-            self._summary_row = None
-
-    def handle_data(self, data: str) -> None:
-        if self._summary_row and self._summary_verdict:
-            self.summary[(self._summary_row, self._summary_verdict)] = data.strip()
-
-
 def _browser() -> str:
     found = shutil.which("chromium") or shutil.which("chromium-browser")
     if found is None:
@@ -102,6 +66,17 @@ def _browser() -> str:
     return found
 
 
+YAML_CASE = "typing_tests/yaml/test_uneven.yml::only_mypy"
+OFF = {"divergent", "fail", "broken"}
+
+
+def _tally(docs: dict[str, results.Document]) -> dict[str, Counter[str]]:
+    return {
+        c: Counter(cell["verdict"] for e in d["cases"].values() for cell in e["cells"].values())
+        for c, d in docs.items()
+    }
+
+
 def _uneven() -> dict[str, results.Document]:
     """The committed results, but ty's file lacks one case and holds one the others do not."""
     docs = results.load(RESULTS)
@@ -109,19 +84,12 @@ def _uneven() -> dict[str, results.Document]:
     dropped = sorted(cases)[0]
     extra = cases[sorted(cases)[1]]
     del cases[dropped]
-    cases["check_only_in_ty"] = {
-        "group": extra["group"], "claim": "Only ty's file holds this case.", "messages": {}, "cells": extra["cells"]
-    }  # fmt: skip
+    messages, cells = extra["messages"], extra["cells"]
+    claim = "Only ty's file holds this case."
+    cases["check_only_in_ty"] = {"group": extra["group"], "claim": claim, "messages": messages, "cells": cells}
+    claim = "A YAML case, in mypy's file only."
+    docs["mypy"]["cases"][YAML_CASE] = {"group": "yaml", "claim": claim, "messages": messages, "cells": cells}
     return docs
-
-
-def _span_counts(page: str) -> dict[tuple[str, str], int]:
-    dom = _Cells()
-    dom.feed(page)
-    found: Counter[tuple[str, str]] = Counter()
-    for (_, checker), verdicts in dom.cells.items():
-        found.update((checker, v) for v in verdicts)
-    return dict(found)
 
 
 def test_the_report_renders_the_union_of_cases_and_both_formats_count_alike() -> None:
@@ -132,14 +100,14 @@ def test_the_report_renders_the_union_of_cases_and_both_formats_count_alike() ->
     assert "check_only_in_ty" in page
     row = next(line for line in md.splitlines() if line.startswith(f"| `{dropped}`"))
     cells = [c.strip() for c in row.strip("|").split(" | ")]
-    assert cells[1 + list(docs).index("ty")] == report.ABSENT  # shown as absent, not dropped
+    assert cells[1 + CHECKER_NAMES.index("ty")] == report.ABSENT  # shown as absent, not dropped
     assert cells.count(report.ABSENT) == 1
-    spans = _span_counts(page)
+    tally = _tally(docs)
     for line in md.splitlines():
         cells = [c.strip() for c in line.strip("|").split("|")]
         if cells and cells[0] in docs:  # a row of the Markdown summary table
             for verdict, count in zip(report.VERDICTS, cells[2:], strict=True):
-                assert int(count) == spans.get((cells[0], verdict), 0), (cells[0], verdict)
+                assert int(count) == tally[cells[0]][verdict], (cells[0], verdict)
 
 
 @pytest.mark.parametrize("broken", ["messages", "cases", "unhashable verdict", "nesting", "surrogate", "checker name"])
@@ -175,27 +143,254 @@ def test_a_results_file_with_a_missing_field_is_one_line_and_exit_2(
     assert report.main(["--results", str(folder), "--markdown", str(tmp_path / "R.md")]) == 2
 
 
-@pytest.mark.parametrize("which", ["committed", "uneven"])
-def test_html_page_in_a_headless_browser(tmp_path: Path, which: str) -> None:
+def test_the_page_keeps_its_size_budget_with_the_yaml_cases_to_come() -> None:
+    """400 KB with 35 more cases than today (the YAML files), each with messages of its own."""
+    docs = results.load(RESULTS)
+    mypy = docs["mypy"]["cases"]
+    for i, case in enumerate(sorted(mypy)[:35]):
+        entry = json.loads(json.dumps(mypy[case]))
+        entry["messages"] = {k: f"{v} (yaml copy {i})" for k, v in entry["messages"].items()}
+        mypy[f"typing_tests/yaml/test_more.yml::case_{i}"] = entry
+    assert len(report.page(docs, load_divergences(DIVERGENCES)).encode()) <= 400_000
+
+
+def test_a_line_is_off_where_a_checker_reports_otherwise_than_the_passing_cells() -> None:
+    """`self=` collides with the bound self (lines 18 and 19): mypy, pyright, basedpyright and zuban report nothing."""
+    docs = results.load(RESULTS)
+    checkers, _ = results.layout(docs)
+    strings = page.Strings()
+    table = page.case_table(docs, checkers, "check_ctor_param_named_self", strings)
+    rows, problems, ran = json.loads(json.dumps(table))
+    assert problems == []
+    assert ran == [1] * 6
+    off = {row[0]: row for row in rows if row[2]}
+    assert set(off) == {18, 19}
+    for line, claim, _, reports in off.values():
+        assert claim == 1, line
+        silent = [c for c, r in zip(checkers, reports, strict=True) if r == [1, []]]
+        assert silent == ["mypy", "pyright", "basedpyright", "zuban"], line
+        off_flag, (_, code, message, *_) = reports[checkers.index("pyrefly")]
+        assert off_flag == 0, line
+        assert strings.texts[code] == "bad-keyword-argument", line
+        assert "self" in strings.texts[message], line
+    assert not any(row[2] for row in rows if row[0] == 15)
+
+
+def test_a_case_is_yaml_by_its_path() -> None:
+    assert [page.kind(c) for c in ("check_a", "yaml/t.yml::x", "t.yaml", "yaml/t.yml", "check_yml")] == [
+        "py", "yaml", "yaml", "yaml", "py",
+    ]  # fmt: skip
+
+
+DIVERGENCES = ROOT / "typing_tests" / "divergences.toml"
+# Run in the browser after the page's own script: each filter clicked, one case opened, what shows recorded.
+DRIVER = """
+<script>
+(() => {
+  const q = s => document.querySelector(s);
+  const rows = t => [...document.querySelectorAll(`#${t} tr[data-case]`)]
+    .filter(r => !r.hidden).map(r => r.dataset.case);
+  const columns = t => [...new Set([...document.querySelectorAll(`#${t} tr[data-case] > td[data-checker]`)]
+    .filter(td => !td.hidden).map(td => td.dataset.checker))];
+  const both = () => ({disagree: rows('disagree'), grid: rows('grid'), columns: columns('grid'),
+    disagreeColumns: columns('disagree'), shown: q('#grid-shown').textContent,
+    divergences: [...document.querySelectorAll('#divergences + dl > div')].filter(d => !d.hidden)
+      .map(d => d.querySelector('dt').id.slice(4))});
+  const click = s => q(s).click();
+  const out = {ready: document.body.dataset.ready, start: both()};
+  click('#filters input[name=np]'); out.np = both(); click('#filters input[name=np]');
+  click('#filters input[name=checker][value=ty]'); out.ty = both();
+  click('#filters input[name=np]'); out.tyNp = both(); click('#filters input[name=np]');
+  click('#filters input[name=checker][value=""]');
+  click('#filters input[name=group][value=api]'); out.api = both(); click('#filters input[name=group][value=""]');
+  click('#filters input[name=kind][value=yaml]'); out.yaml = both();
+  click('#filters input[name=kind][value=py]'); out.py = both(); click('#filters input[name=kind][value=""]');
+  out.reset = both();
+  click('#summary a[data-show=zuban]'); out.zuban = both();
+  click('#filters input[name=np]'); click('#filters input[name=checker][value=""]'); out.back = both();
+  out.details = {};
+  for (const b of document.querySelectorAll('#disagree button.case')) {
+    b.click();
+    const more = b.closest('tr').nextElementSibling;
+    out.details[b.textContent] = {
+      text: more.textContent,
+      lines: [...more.querySelectorAll('table.lines tbody tr')].map(tr => [...tr.cells].map(td =>
+        [td.dataset.checker || '', td.classList.contains('off'), td.textContent])),
+    };
+    b.click();
+    out.closed = !b.closest('tr').nextElementSibling?.classList.contains('more');
+  }
+  const pre = document.createElement('pre');
+  pre.id = 'probe';
+  pre.textContent = JSON.stringify(out);
+  document.body.append(pre);
+})();
+</script>
+"""
+
+
+class _Dom(HTMLParser):
+    """What the rendered page holds: the summary counts, the grid's marks, the disagreement rows, the probe."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.summary: dict[tuple[str, str], str] = {}
+        self.marks: dict[tuple[str, str], Counter[str]] = {}
+        self.standings: dict[str, dict[str, str]] = {}
+        self.links: dict[str, list[tuple[str, str]]] = {}
+        self.probe = ""
+        self._table: str | None = None
+        self._row: tuple[str, str | None] | None = None
+        self._checker: str | None = None
+        self._verdict: str | None = None
+        self._in_probe = False
+        self._anchor: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if tag == "table":
+            self._table = a.get("id")
+        elif tag == "tr":
+            self._row = (str(a.get("data-case") or a.get("data-checker") or ""), a.get("data-case"))
+        elif tag == "td":
+            self._checker, self._verdict = a.get("data-checker"), a.get("data-verdict")
+            row = self._row[0] if self._row else ""
+            if self._table == "disagree" and self._checker and self._verdict:
+                self.standings.setdefault(row, {})[self._checker] = self._verdict
+        elif tag == "i" and self._table == "grid" and self._row and self._checker and a.get("data-v"):
+            found = self.marks.setdefault((self._row[0], self._checker), Counter())
+            found[str(a["data-v"])] += int(a.get("data-n") or 1)
+        elif tag == "a" and self._table == "disagree" and self._row:
+            self._anchor = str(a.get("href"))
+        elif tag == "pre" and a.get("id") == "probe":
+            self._in_probe = True
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "td":
+            self._checker = self._verdict = None
+        if tag == "pre":
+            self._in_probe = False
+        if tag == "a":
+            self._anchor = None
+        if tag == "table":
+            self._table = None
+
+    def handle_data(self, data: str) -> None:
+        if self._in_probe:
+            self.probe += data
+        elif self._table == "summary" and self._row and self._verdict:
+            self.summary[(self._row[0], self._verdict)] = data.strip()
+        elif self._anchor and self._row:
+            self.links.setdefault(self._row[0], []).append((data, self._anchor))
+
+
+def _in_browser(tmp_path: Path, html: str) -> _Dom:
     browser = _browser()
-    page = tmp_path / "index.html"
-    docs = results.load(RESULTS) if which == "committed" else _uneven()
-    page.write_text(report.page(docs), encoding="utf-8")
+    path = tmp_path / "index.html"
+    path.write_text(html.replace("</body>", DRIVER + "</body>"), encoding="utf-8")
     proc = subprocess.run(
-        [browser, *BROWSER_FLAGS, f"--user-data-dir={tmp_path / 'profile'}", "--dump-dom", page.as_uri()],
+        [browser, *BROWSER_FLAGS, f"--user-data-dir={tmp_path / 'profile'}", "--dump-dom", path.as_uri()],
         capture_output=True, text=True, timeout=120, check=False,
     )  # fmt: skip
     assert proc.returncode == 0, proc.stderr[-2000:]
-    dom = _Cells()
+    dom = _Dom()
     dom.feed(proc.stdout)
-    assert dom.ready, "the page's script did not run"
-    for checker, doc in docs.items():
-        cases = doc["cases"]
-        tally: Counter[str] = Counter()
-        for case, entry in cases.items():
-            expected = [str(c["verdict"]) for c in entry["cells"].values()]
-            assert sorted(dom.cells[(case, checker)]) == sorted(expected), (case, checker)
-            tally.update(expected)
+    assert dom.probe, "the page's script or the driver did not run: " + proc.stderr[-2000:]
+    return dom
+
+
+def _worst(entry: results.CaseEntry | None) -> str:
+    verdicts = {c["verdict"] for c in entry["cells"].values()} if entry else {"absent"}
+    return next((v for v in ("broken", "fail", "divergent", "pass") if v in verdicts), min(verdicts))
+
+
+@pytest.mark.parametrize("which", ["committed", "uneven"])
+def test_the_page_in_a_headless_browser(tmp_path: Path, which: str) -> None:
+    docs = results.load(RESULTS) if which == "committed" else _uneven()
+    divergences = load_divergences(DIVERGENCES)
+    dom = _in_browser(tmp_path, report.page(docs, divergences))
+    probe = json.loads(dom.probe)
+    assert probe["ready"] == "yes"
+    cases = sorted({case for doc in docs.values() for case in doc["cases"]})
+    entry = {(case, c): d["cases"].get(case) for case in cases for c, d in docs.items()}
+    checkers = [c for c in CHECKER_NAMES if c in docs]
+
+    # the counts read back: every mark of the grid, and the summary the page computed from them
+    for checker, tally in _tally(docs).items():
         for verdict in report.VERDICTS:
             assert dom.summary[(checker, verdict)] == str(tally[verdict]), (checker, verdict)
-    assert len(dom.cells) == sum(len(doc["cases"]) for doc in docs.values())
+    for case in cases:
+        for checker in checkers:
+            found = entry[(case, checker)]
+            expected = Counter(c["verdict"] for c in found["cells"].values()) if found else Counter[str]()
+            assert dom.marks.get((case, checker), Counter()) == expected, (case, checker)
+
+    # the disagreement view: exactly the cases some checker is off the claim in, each checker's worst verdict,
+    # and each divergence the cells name, linked to its upstream issue
+    off = [case for case in cases if any(_worst(entry[(case, c)]) in {"divergent", "fail"} for c in checkers)]
+    assert sorted(probe["start"]["disagree"]) == off
+    assert off
+    assert sorted(dom.standings) == off
+    for case in off:
+        assert dom.standings[case] == {c: _worst(entry[(case, c)]) for c in checkers}, case
+        named = {d for e in (entry[(case, c)] for c in checkers) if e for cell in e["cells"].values()
+                 for d in cell.get("divergences", [])}  # fmt: skip
+        links = dom.links[case]
+        assert {text for text, href in links if href.startswith("#div-")} == named, case
+        assert {href for text, href in links if text == "↗"} == {divergences[d].issue for d in named}, case
+
+    # what each checker said on the lines that differ, from the embedded table
+    assert sorted(probe["details"]) == off
+    assert probe["closed"]
+    shown = 0
+    for case in off:
+        detail = probe["details"][case]
+        claim = next(d["cases"][case]["claim"] for d in docs.values() if case in d["cases"])
+        assert f"Claim, proven at run time: {claim}" in detail["text"], case
+        for d in {text for text, href in dom.links[case] if href.startswith("#div-")}:
+            assert divergences[d].reason in detail["text"], (case, d)
+        shown += len(detail["lines"])
+        for row in detail["lines"]:
+            line = row[0][2]
+            assert any(is_off for _, is_off, _ in row[2:]), (case, line)  # only the lines that differ
+            for checker, _, text in row[2:]:
+                found = entry[(case, checker)]
+                if found is None:
+                    continue
+                names = {n for cell in found["cells"].values() for n in cell.get("diagnostics", [])
+                         if n.startswith(f"{line}:")}  # fmt: skip
+                for name in names:
+                    assert found["messages"][name] in text, (case, checker, name)
+                if not names:
+                    assert text in ("nothing", "n/a"), (case, checker, line, text)
+
+    assert shown >= len(off)  # most cases have lines that differ (a few, where all checkers agree, none)
+
+    # the filters
+    every = sorted(probe["start"]["grid"])
+    assert every == cases
+    assert probe["reset"]["grid"] == probe["start"]["grid"]
+    assert probe["start"]["columns"] == checkers
+    some_off = [case for case in cases if any(_worst(entry[(case, c)]) in OFF for c in checkers)]
+    assert sorted(probe["np"]["grid"]) == some_off
+    assert probe["np"]["shown"] == f"{len(some_off)} of {len(cases)} cases shown"
+    assert probe["ty"]["columns"] == ["ty"]
+    assert probe["ty"]["disagreeColumns"] == ["ty"]
+    ty_off = [case for case in cases if _worst(entry[(case, "ty")]) in OFF]
+    assert sorted(probe["tyNp"]["grid"]) == ty_off
+    assert sorted(probe["tyNp"]["disagree"]) == ty_off
+    groups = {case: next(d["cases"][case]["group"] for d in docs.values() if case in d["cases"]) for case in cases}
+    assert sorted(probe["api"]["grid"]) == [c for c in cases if groups[c] == "api"]
+    assert sorted(probe["api"]["disagree"]) == [c for c in off if groups[c] == "api"]
+    yaml = [c for c in cases if c.endswith(".yml") or ".yml::" in c]
+    assert probe["yaml"]["grid"] == yaml
+    assert yaml or which == "committed"
+    assert sorted(probe["py"]["grid"]) == [c for c in cases if c not in yaml]
+    zuban_off = [case for case in cases if _worst(entry[(case, "zuban")]) in OFF]
+    zuban_named = {d for e in (entry[(case, "zuban")] for case in cases) if e for cell in e["cells"].values()
+                   for d in cell.get("divergences", [])}  # fmt: skip
+    assert sorted(probe["zuban"]["divergences"]) == sorted(zuban_named)
+    assert len(probe["start"]["divergences"]) > len(zuban_named)
+    assert sorted(probe["zuban"]["grid"]) == zuban_off
+    assert probe["zuban"]["columns"] == ["zuban"]
+    assert probe["back"]["grid"] == probe["start"]["grid"]

@@ -7,6 +7,7 @@ messages, a broken run's reason, results-file keys.
 
 from __future__ import annotations
 
+import json
 import re
 import xml.dom.minidom
 from html.parser import HTMLParser
@@ -20,6 +21,7 @@ from bgtyping.model import (
     Case,
     Corpus,
     Diagnostic,
+    Divergence,
     LineSpec,
     Outcome,
     Plan,
@@ -166,26 +168,59 @@ def test_a_checker_message_cannot_inject_a_workflow_command(
 class _Tags(HTMLParser):
     def __init__(self) -> None:
         super().__init__()
-        self.scripts = 0
+        self.scripts: list[str | None] = []
         self.attributes: list[tuple[str, str | None]] = []
+        self.data: list[str] = []
+        self._in_data = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.scripts += tag == "script"
+        if tag == "script":
+            self.scripts.append(dict(attrs).get("id"))
+            self._in_data = dict(attrs).get("id") == "bg-data"
         self.attributes.extend(attrs)
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in_data = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_data:
+            self.data.append(data)
 
 
 def test_the_page_escapes_every_field_of_the_results(tmp_path: Path) -> None:
+    """Every field of a results file and of a divergence, hostile, in the markup and in the embedded data."""
     plan, outcomes = _world(tmp_path)
     docs = results.collect(plan, outcomes)
-    page = report.page(docs)
+    ident = "div" + EVIL
+    entry = docs["mypy"]["cases"]["check_evil"]
+    entry["cells"]["inline-py3.11"]["verdict"] = "divergent"
+    docs["mypy"]["cases"]["yaml/evil" + EVIL + ".yml::x"] = entry
+    divergences = {
+        ident: Divergence(ident, "reason" + EVIL, "javascript:alert(1)", {"mypy": frozenset({EVIL})}, frozenset()),
+        "other": Divergence("other", EVIL, "https://example.org/'><script>x", {}, frozenset({"stubs"})),
+    }  # fmt: skip
+    entry["cells"]["inline-py3.11"]["divergences"] = [ident, "other"]
+    page = report.page(docs, divergences)
     parser = _Tags()
     parser.feed(page)
-    assert parser.scripts == 1  # the page's own
+    assert parser.scripts == ["bg-data", None]  # the page's own data and script, nothing else
     assert {name for name, _ in parser.attributes} <= {
-        "lang", "charset", "id", "class", "data-checker", "data-case", "data-target", "data-python",
-        "data-verdict", "title",
+        "lang", "charset", "name", "content", "id", "class", "title", "href", "style", "type", "value", "checked",
+        "aria-expanded", "data-checker", "data-case", "data-group", "data-kind", "data-verdict", "data-off",
+        "data-off-cases", "data-show", "data-checkers",
     }  # fmt: skip
+    hrefs = [value or "" for name, value in parser.attributes if name == "href"]
+    assert all(h.startswith(("#", "https://")) for h in hrefs), hrefs
+    assert "javascript:" not in " ".join(hrefs)
     assert "<script>alert" not in page
+    assert "<script>x" not in page
+    (data,) = parser.data
+    assert "<" not in data
+    assert not _RAW_CONTROL.search(data)
+    shown = json.loads(data)  # the same text the markup shows (html_text), for the script to set as text
+    assert {row[3] for row in shown["rows"]} == {"claim " + escape.xml(EVIL)}
+    assert escape.xml("message" + EVIL) in shown["strings"]
+    assert {row[0] for row in shown["rows"]} == {"check_evil", escape.xml("yaml/evil" + EVIL + ".yml::x")}
 
 
 def test_a_results_file_with_a_hostile_cell_key_is_refused(tmp_path: Path) -> None:

@@ -7,10 +7,14 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from .. import escape
+from .. import escape, paths
+from ..corpus.divergences import load_divergences
 from ..fsutil import atomic_write
-from ..model import MATRIX_TARGETS, PYTHON_VERSIONS, TARGET_FINGERPRINTS, VERDICT_WORDS, WORST_FIRST, EngineError
-from .results import Cell, Document, load
+from ..model import MATRIX_TARGETS, PYTHON_VERSIONS, VERDICT_WORDS, WORST_FIRST, EngineError
+from .page import page
+from .results import ABSENT, Cell, Document, layout, load
+
+__all__ = ["ABSENT", "VERDICTS", "aggregate", "counts", "main", "markdown", "page"]
 
 VERDICTS = tuple(VERDICT_WORDS)
 _WORD = {v: w.label for v, w in VERDICT_WORDS.items()}
@@ -33,25 +37,8 @@ def counts(doc: Document) -> Counter[str]:
     return found
 
 
-# A case that one checker's results file does not hold: shown as such, never dropped from the page.
-ABSENT = "absent"
-
-
-def _layout(docs: Mapping[str, Document]) -> tuple[list[str], dict[str, list[tuple[str, str]]]]:
-    """Every case of every checker's file (the union), by group; its group and claim from the first file that has it."""
-    checkers = list(docs)
-    info: dict[str, tuple[str, str]] = {}
-    for checker in checkers:
-        for case, entry in docs[checker]["cases"].items():
-            info.setdefault(case, (entry["group"], entry["claim"]))
-    groups: dict[str, list[tuple[str, str]]] = {}
-    for case, (group, claim) in sorted(info.items()):
-        groups.setdefault(group, []).append((case, claim))
-    return checkers, dict(sorted(groups.items()))
-
-
 def markdown(docs: Mapping[str, Document]) -> str:
-    checkers, groups = _layout(docs)
+    checkers, groups = layout(docs)
     out = [
         "# Results",
         "",
@@ -59,7 +46,7 @@ def markdown(docs: Mapping[str, Document]) -> str:
         f"the worst verdict over Python {PYTHON_VERSIONS[0]}-{PYTHON_VERSIONS[-1]} (`*` when versions differ). "
         "`known` is a recorded divergence",
         "(see `typing_tests/divergences.toml`), `n/a` an unsupported checker/target, `skip` a version-gated case.",
-        "The HTML page `results/index.html` shows every version and the diagnostics.",
+        "The HTML page `results/index.html` shows where the checkers disagree, every version and the diagnostics.",
         "",
         "## Checkers",
         "",
@@ -82,116 +69,26 @@ def markdown(docs: Mapping[str, Document]) -> str:
     return "\n".join(out) + "\n"
 
 
-_CSS = """
-body{font:14px system-ui,sans-serif;margin:1.5em;color:#222}
-table{border-collapse:collapse;margin-bottom:1.5em}
-th,td{border:1px solid #ccc;padding:3px 6px;vertical-align:top}
-th{background:#f3f3f3;position:sticky;top:0}
-td.claim{max-width:32em}
-.v{display:inline-block;min-width:3.2em;text-align:center;border-radius:3px;margin:1px}
-.pass{background:#d9f2d9}.divergent{background:#fff1c2}.fail,.broken{background:#f7c6c6}
-.skip,.unsupported{background:#eee;color:#777}
-details summary{cursor:pointer} pre{margin:2px 0;white-space:pre-wrap;font-size:12px}
-"""
-
-_SCRIPT = """
-const checkers = [...document.querySelectorAll('#summary tbody tr')].map(r => r.dataset.checker);
-for (const checker of checkers) {
-  const spans = document.querySelectorAll(`td.cell[data-checker="${checker}"] span.v[data-verdict]`);
-  const tally = {};
-  for (const s of spans) tally[s.dataset.verdict] = (tally[s.dataset.verdict] || 0) + 1;
-  for (const td of document.querySelectorAll(`#summary tr[data-checker="${checker}"] td[data-verdict]`)) {
-    td.textContent = String(tally[td.dataset.verdict] || 0);
-  }
-}
-document.getElementById('summary').dataset.ready = 'yes';
-"""
-
-
-def page(docs: Mapping[str, Document]) -> str:
-    checkers, groups = _layout(docs)
-    esc, attr = escape.html_text, escape.html_attribute
-    parts = [
-        "<!doctype html><html lang='en'><head><meta charset='utf-8'>",
-        "<title>BackgroundTasks typing results</title>",
-        f"<style>{_CSS}</style></head><body>",
-        "<h1>BackgroundTasks typing results</h1>",
-        "<p>Each cell shows every target Python version for the <b>stubs</b> and the <b>inline</b> target. "
-        "Open a cell for the diagnostics. <i>known</i> is a recorded divergence, <i>n/a</i> an unsupported "
-        "checker/target. Summary counts are computed in the page from the cells below.</p>",
-        "<table id='summary'><thead><tr><th>checker</th><th>version</th>"
-        + "".join(f"<th>{_WORD[v]}</th>" for v in VERDICTS)
-        + "</tr></thead><tbody>",
-    ]
-    for checker in checkers:
-        parts.append(
-            f"<tr data-checker='{attr(checker)}'><td>{esc(checker)}</td><td>{esc(str(docs[checker]['version']))}</td>"
-            + "".join(f"<td data-verdict='{v}'>?</td>" for v in VERDICTS)
-            + "</tr>"
-        )
-    parts.append("</tbody></table>")
-    for group, cases in groups.items():
-        parts.append(f"<h2>{esc(group)}</h2><table class='group'><thead><tr><th>case</th>")
-        parts.extend(f"<th>{esc(c)}</th>" for c in checkers)
-        parts.append("</tr></thead><tbody>")
-        for case, claim in cases:
-            parts.append(f"<tr><td class='claim'><code>{esc(case)}</code><br>{esc(claim)}</td>")
-            for checker in checkers:
-                found = docs[checker]["cases"].get(case)
-                if found is None:
-                    parts.append(
-                        f"<td class='cell absent' data-checker='{attr(checker)}' data-case='{attr(case)}'>"
-                        f"<span class='v skip' title='not in {attr(checker)}.json'>{ABSENT}</span></td>"
-                    )
-                else:
-                    parts.append(_cell_html(checker, case, found["cells"], found["messages"]))
-            parts.append("</tr>")
-        parts.append("</tbody></table>")
-    parts.append(f"<script>{_SCRIPT}</script></body></html>")
-    return "\n".join(parts) + "\n"
-
-
-def _cell_html(checker: str, case: str, cells: Mapping[str, Cell], messages: Mapping[str, str]) -> str:
-    esc, attr = escape.html_text, escape.html_attribute
-    badges: list[str] = []
-    by_text: dict[str, list[str]] = {}
-    order = list(MATRIX_TARGETS) + [t for t in TARGET_FINGERPRINTS if t not in MATRIX_TARGETS]
-    for key in sorted(cells, key=lambda k: (order.index(k.split("-py")[0]) if k.split("-py")[0] in order else 99, k)):
-        cell = cells[key]
-        verdict = cell["verdict"]
-        target, _, python = key.partition("-py")
-        badges.append(
-            f"<span class='v {attr(verdict)}' data-target='{attr(target)}' data-python='{attr(python)}' "
-            f"data-verdict='{attr(verdict)}' title='{attr(key)}'>{esc(_WORD.get(verdict, verdict))}</span>"
-        )
-        lines = [f"{d} {messages.get(d, '')}" for d in cell.get("diagnostics", [])]
-        lines += cell.get("problems", [])
-        lines += [f"divergence: {d}" for d in cell.get("divergences", [])]
-        if lines:
-            by_text.setdefault("\n".join(lines), []).append(key)
-    body = "".join(badges)
-    if by_text:
-        shown = "".join(f"<b>{esc(', '.join(keys))}</b><pre>{esc(text)}</pre>" for text, keys in by_text.items())
-        body += f"<details><summary>diagnostics</summary>{shown}</details>"
-    return f"<td class='cell' data-checker='{attr(checker)}' data-case='{attr(case)}'>{body}</td>"
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = escape.ArgumentParser(prog="python -m bgtyping.output.report", description=__doc__)
     parser.add_argument("--results", type=Path, default=Path("results"))
     parser.add_argument("--markdown", type=Path, default=Path("RESULTS.md"))
     parser.add_argument("--html", type=Path, default=Path("results/index.html"))
+    parser.add_argument(
+        "--divergences", type=Path, default=paths.CORPUS / "divergences.toml", help="their reasons and issues"
+    )
     parser.add_argument("--check", action="store_true", help="fail if the rendered files are out of date")
     args = parser.parse_args(argv)
     try:
         docs = load(args.results)
+        divergences = load_divergences(args.divergences)
     except EngineError as exc:
         print(escape.line(f"error: {exc}"), file=sys.stderr)
         return 2
     if not docs:
         print(escape.line(f"error: no results in {args.results}"), file=sys.stderr)
         return 2
-    rendered = {args.markdown: markdown(docs), args.html: page(docs)}
+    rendered = {args.markdown: markdown(docs), args.html: page(docs, divergences)}
     stale = [p for p, text in rendered.items() if not p.is_file() or p.read_text(encoding="utf-8") != text]
     if args.check:
         for path in stale:

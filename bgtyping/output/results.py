@@ -44,6 +44,24 @@ class Document(TypedDict):
     cases: dict[str, CaseEntry]
 
 
+# A case that one checker's results file does not hold: shown as such, never dropped from a table.
+ABSENT = "absent"
+
+
+def layout(docs: Mapping[str, Document]) -> tuple[list[str], dict[str, list[tuple[str, str]]]]:
+    """The checkers in the engine's order, and every case of every file (the union) by group (group and claim
+    from the first file that has it)."""
+    info: dict[str, tuple[str, str]] = {}
+    for doc in docs.values():
+        for case, entry in doc["cases"].items():
+            info.setdefault(case, (entry["group"], entry["claim"]))
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for case, (group, claim) in sorted(info.items()):
+        groups.setdefault(group, []).append((case, claim))
+    checkers = sorted(docs, key=lambda c: CHECKER_NAMES.index(c) if c in CHECKER_NAMES else len(CHECKER_NAMES))
+    return checkers, dict(sorted(groups.items()))
+
+
 def cell_key(key: RunKey) -> str:
     return f"{key.target}-py{key.python_version}"
 
