@@ -210,8 +210,12 @@ def build(session: nox.Session) -> None:
     wheels = [str(w) for w in sorted(dist.glob("types_*.whl"))]
     session.run(*UV, "pip", "install", "--quiet", "--python", python, *CONSTRAINTS, *RUNTIME, *wheels, external=True)
     session.run("pytest", "tests/test_wheels.py", env={"BGTYPING_WHEEL_ENV": python, "BGTYPING_WHEEL_DIST": str(dist)})
-    # The engine's wheel as a library maintainer takes it, from a scratch repository (pre-commit included).
-    session.run("pytest", "tests/test_outside.py", "-p", "no:cacheprovider", env={"BGTYPING_WHEEL_DIST": str(dist)})
+    # The engine's wheel as a library maintainer takes it, from a scratch repository (pre-commit included),
+    # and the README's recipes in starlette and fastapi checkouts made from their pinned sdists.
+    session.run(
+        "pytest", "tests/test_outside.py", "tests/test_upstream_ci.py", "-p", "no:cacheprovider",
+        env={"BGTYPING_WHEEL_DIST": str(dist)},
+    )  # fmt: skip
     # Without the stubs, the same environment is an inline target again, and the corpus passes unchanged.
     session.run(*UV, "pip", "uninstall", "--quiet", "--python", python, *STUB_DISTS, external=True)
     session.run(

@@ -99,12 +99,12 @@ tasks.add_task(send, "a", 3)
 '''
 
 
-def _regression(make_corpus: MakeCorpus) -> Path:
-    """Eight cases of three wrong calls each that mypy accepts only if add_task is untyped: here, never."""
+def _regression(make_corpus: MakeCorpus, cases: int = 8) -> Path:
+    """Cases of three calls each that claim an error no checker reports: what an untyped add_task shows."""
     wrong = "\n".join(
         f'tasks.add_task(send, "a", 3)  # E: {kind}' for kind in ("arg-type", "missing-arg", "too-many-pos")
     )
-    return make_corpus({f"check_r{i}.py": REGRESSION.format(lines=wrong) for i in range(8)})
+    return make_corpus({f"check_r{i}.py": REGRESSION.format(lines=wrong) for i in range(cases)})
 
 
 def _run(corpus: Path, inline_python: Path, tmp_path: Path, *extra: str) -> int:
@@ -169,3 +169,14 @@ def _judged(corpus: Path, tmp_path: Path) -> tuple[Plan, dict[RunKey, RunOutcome
     verdicts = {c.id: judge(c, checkers.get("mypy"), result, {}, loaded.root) for c in loaded.cases}
     assert len(group(findings(plan, {key: RunOutcome(key, result, verdicts=verdicts)}))) == 1
     return plan, {key: RunOutcome(key, result, verdicts=verdicts)}
+
+
+def test_the_job_summary_says_what_broke_then_lists_every_failed_call(make_corpus: MakeCorpus, tmp_path: Path) -> None:
+    plan, outcomes = _judged(_regression(make_corpus, cases=30), tmp_path)
+    text = ci.step_summary(plan, outcomes, "counts")
+    assert (
+        "### What broke\n\n- starlette.background.BackgroundTasks.add_task no longer checks task arguments: 90 " in text
+    )
+    rows = [line for line in text.split("\n") if line.startswith("| mypy on inline")]
+    assert len(rows) == 90  # all of them, not the first few
+    assert "more" not in text

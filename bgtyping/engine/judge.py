@@ -102,9 +102,8 @@ def judge(
             if recorded is not None and recorded == result.version:
                 # At the version the corpus was recorded with, only the target can have changed what it sees.
                 message = (
-                    f"the target changed: with its typing {checker.name} now reports the truth ({_codes(truth)}), so "
-                    f"the recorded known divergence [{ids}] no longer reproduces at the {checker.name} version the "
-                    f"corpus was recorded with ({recorded})"
+                    f"the target changed: the recorded known divergence [{ids}] no longer reproduces at the version "
+                    f"the corpus was recorded with ({recorded}); {checker.name} now reports the truth ({_codes(truth)})"
                 )
             else:
                 message = (

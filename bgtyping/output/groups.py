@@ -102,7 +102,7 @@ class Group:
     @property
     def label(self) -> str:
         if self.api is None:
-            return "other lines"
+            return "Lines that use no API under test"
         member = self.api.rpartition(".")[2]
         return self.api if member in ("add_task", "__init__") else f"{self.api}'s attributes"
 
@@ -110,7 +110,7 @@ class Group:
     def short(self) -> str:
         """The label without its module: for a title."""
         if self.api is None:
-            return "other lines"
+            return "Other lines"
         parts = self.api.split(".")
         member = parts[-1]
         if member in ("add_task", "__init__"):
@@ -124,37 +124,51 @@ class Group:
             by.setdefault((f.case.id, f.line), []).append(f)
         return by
 
-    @property
-    def phrase(self) -> str:
-        calls = self.calls()
+    def _kinds(self) -> Counter[str]:
         kinds: Counter[str] = Counter()
-        for fs in calls.values():
+        for fs in self.calls().values():
             spec = fs[0].case.lines.get(fs[0].line)
             kinds.update(sorted(spec.kinds) if spec and spec.kinds else ["must pass"])
-        callable_api = self.api is not None and self.api.rpartition(".")[2] in ("add_task", "__init__")
-        noun = "call" if callable_api else "line"
-        n = len(calls)
-        claimed = f" ({_counted(kinds)})"
-        if self.broke == "accepted" and callable_api and set(kinds) <= _ARGUMENT_KINDS:
-            return (
-                f"no longer checks task arguments: {_plural(n, noun)} that must be rejected "
-                f"{'is' if n == 1 else 'are'} accepted{claimed}"
-            )
+        return kinds
+
+    @property
+    def _callable(self) -> bool:
+        return self.api is not None and self.api.rpartition(".")[2] in ("add_task", "__init__")
+
+    @property
+    def verb(self) -> str:
+        """What broke, said of the API (or, for lines that use none, of those lines)."""
+        if self.broke == "accepted" and self._callable and set(self._kinds()) <= _ARGUMENT_KINDS:
+            return "no longer checks task arguments"
+        one = self.api is not None
         return {
-            "accepted": f"accepts what it must reject: {_plural(n, noun)} that must be rejected get no error{claimed}",
-            "rejected": f"rejects what it must accept: {_plural(n, noun)} that must pass get an error",
-            "changed": f"reports other errors than claimed on {_plural(n, noun)}{claimed}",
-            "stale": f"changed what a checker sees: a recorded checker divergence no longer reproduces on "
-            f"{_plural(n, noun)}",
-            "improved": f"improved: a recorded divergence of the target's typing no longer reproduces on "
-            f"{_plural(n, noun)} (strict divergences: retire the entry)",
-            "idle": f"names a divergence that changes nothing, on {_plural(n, noun)}",
-        }.get(self.broke, f"fails on {_plural(n, noun)}")
+            "accepted": "accepts what it must reject" if one else "accept what they must reject",
+            "rejected": "rejects what it must accept" if one else "reject what they must accept",
+            "changed": "gets other errors than claimed" if one else "get other errors than claimed",
+            "stale": "changed what a checker sees",
+            "improved": "improved past a recorded divergence",
+            "idle": "names a divergence that changes nothing" if one else "name a divergence that changes nothing",
+        }.get(self.broke, "fails" if one else "fail")
+
+    @property
+    def detail(self) -> str:
+        """How many calls show it, of which claimed kinds."""
+        n = len(self.calls())
+        noun = _plural(n, "call" if self._callable else "line")
+        are, claimed = ("is" if n == 1 else "are"), f" ({_counted(self._kinds())})"
+        return {
+            "accepted": f"{noun} that must be rejected {are} accepted{claimed}",
+            "rejected": f"{noun} that must be accepted {are} rejected",
+            "changed": f"{noun}{claimed}",
+            "stale": f"on {noun} a recorded checker divergence no longer reproduces",
+            "improved": f"on {noun} a recorded divergence of the target no longer reproduces (strict: retire it)",
+            "idle": f"{noun} name a divergence whose reports equal the claim",
+        }.get(self.broke, noun)
 
     @property
     def title(self) -> str:
         """One short sentence: what broke, without the counts."""
-        return f"{self.short} {self.phrase.split(':')[0].split(' on ')[0].split(' (')[0]}"
+        return f"{self.short} {self.verb}"
 
     def headline(self, cwd: Path | None = None) -> str:
         cases = {f.case.id for f in self.found}
@@ -163,7 +177,7 @@ class Group:
             rel = in_checkout(self.definition.file, cwd)
             where = f" (defined at {rel}:{self.definition.line})" if rel else ""
         return (
-            f"{self.label}{where} {self.phrase}, across {_plural(len(cases), 'case')}; "
+            f"{self.label}{where} {self.verb}: {self.detail}, across {_plural(len(cases), 'case')}; "
             f"under {_and(f.key.checker for f in self.found)}"
         )
 
@@ -196,7 +210,8 @@ def group(found: Iterable[Finding], definitions: Mapping[str, Mapping[str, Defin
 def example_line(fs: list[Finding], corpus_path: str, width: int = 120) -> str:
     """One example call with the first thing each checker said about it, each cut to `width` characters."""
     first: dict[str, str] = {}
-    for f in fs:
+    # What differs says more than an error the line does claim: such a problem is shown only if it is all.
+    for f in sorted(fs, key=lambda f: "  [expected; " in f.said):
         first.setdefault(f.key.checker, f.said if len(f.said) <= width else f.said[: width - 3] + "...")
     said = "; ".join(f"{checker}: {text}" for checker, text in first.items())
     return f"{fs[0].call}  [{corpus_path}:{fs[0].line}; {said}]"
@@ -216,7 +231,8 @@ class Improvement:
         cases = _and(sorted({c for c, _ in self.lines}))
         owners = _and(sorted({api.partition(".")[0] for api in self.apis})) if self.apis else "the target"
         return (
-            f"{owners}'s own typing improved: {_and(self.checkers)} now type-check "
+            f"{owners}'s own typing improved: {_and(self.checkers)} now "
+            f"{'type-checks' if len(self.checkers) == 1 else 'type-check'} "
             f"{_plural(len(self.lines), 'line')} of {cases} as the runtime behaves, so the recorded divergence "
             f"[{self.divergence.id}] no longer reproduces. The entry can be retired: tell the bgtyping maintainers "
             f"(it recorded: {self.divergence.reason})"
