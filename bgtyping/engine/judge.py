@@ -102,8 +102,8 @@ def judge(
             if recorded is not None and recorded == result.version:
                 # At the version the corpus was recorded with, only the target can have changed what it sees.
                 message = (
-                    f"the target changed: the recorded known divergence [{ids}] no longer reproduces at the version "
-                    f"the corpus was recorded with ({recorded}); {checker.name} now reports the truth ({_codes(truth)})"
+                    f"the target changed: known divergence [{ids}] no longer reproduces with {recorded}, the "
+                    f"version the corpus was recorded with; it now reports the truth ({_codes(truth)})"
                 )
             else:
                 message = (

@@ -207,7 +207,7 @@ def group(found: Iterable[Finding], definitions: Mapping[str, Mapping[str, Defin
     return sorted(groups.values(), key=lambda g: (-len(g.calls()), g.label, g.broke))
 
 
-def example_line(fs: list[Finding], corpus_path: str, width: int = 120) -> str:
+def example_line(fs: list[Finding], corpus_path: str, width: int = 150) -> str:
     """One example call with the first thing each checker said about it, each cut to `width` characters."""
     first: dict[str, str] = {}
     # What differs says more than an error the line does claim: such a problem is shown only if it is all.
