@@ -180,3 +180,35 @@ def test_the_job_summary_says_what_broke_then_lists_every_failed_call(make_corpu
     rows = [line for line in text.split("\n") if line.startswith("| mypy on inline")]
     assert len(rows) == 90  # all of them, not the first few
     assert "more" not in text
+
+
+IMPROVED = '''"""A call the recorded divergence says mypy accepts, which it now rejects, as the runtime does."""
+def f(x: int) -> None: ...
+f("a")  # E: arg-type  # diverge: leak
+'''
+LEAK = """
+[leak]
+owner = "target"
+reason = "the target's typing used to hide this"
+issue = "https://example.invalid/leak"
+reports = { mypy = [] }
+"""
+
+
+def test_a_target_that_outgrew_its_divergence_passes_with_a_notice_unless_strict(
+    make_corpus: MakeCorpus, inline_python: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    corpus = make_corpus({"check_better.py": IMPROVED}, LEAK)
+    assert _run(corpus, inline_python, tmp_path, "--github-annotations") == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == (
+        "notice: the target's own typing improved: mypy now type-checks 1 line of check_better as the runtime "
+        "behaves, so the recorded divergence [leak] no longer reproduces. The entry can be retired: tell the bgtyping "
+        "maintainers (it recorded: the target's typing used to hide this)"
+    )
+    assert out[1].startswith("1 passed, 0 failed")
+    assert out[2].startswith("::notice title=bgtyping%3A the target improved%3A leak::the target's own typing")
+    assert _run(corpus, inline_python, tmp_path, "--strict-divergences") == 1
+    strict = capsys.readouterr().out
+    assert "notice:" not in strict
+    assert "FAILED Lines that use no API under test improved past a recorded divergence: on 1 line " in strict
