@@ -196,10 +196,17 @@ reports = { mypy = [] }
 
 
 def test_a_target_that_outgrew_its_divergence_passes_with_a_notice_unless_strict(
-    make_corpus: MakeCorpus, inline_python: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    make_corpus: MakeCorpus,
+    inline_python: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     corpus = make_corpus({"check_better.py": IMPROVED}, LEAK)
+    summary = tmp_path / "summary.md"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
     assert _run(corpus, inline_python, tmp_path, "--github-annotations") == 0
+    assert "### The target's typing improved\n\n- the target's own typing improved: mypy now" in summary.read_text()
     out = capsys.readouterr().out.splitlines()
     assert out[0] == (
         "notice: the target's own typing improved: mypy now type-checks 1 line of check_better as the runtime "
