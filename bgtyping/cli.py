@@ -28,9 +28,19 @@ from .engine.run import judged, run_plan, summarize
 from .engine.targets import describe, parse_targets, preflight
 from .fsutil import atomic_write, check_writable_dir
 from .host.hermetic import controlled_env, default_workdir
-from .model import PYTHON_VERSIONS, TARGET_FINGERPRINTS, EngineError, Outcome, Plan
+from .host.interpreter import Definition, Interpreter, definitions
+from .model import PYTHON_VERSIONS, TARGET_FINGERPRINTS, EngineError, Outcome, Plan, RunKey, RunOutcome
 from .output import ci, results
-from .output.terminal import err, out, progress_printer, render_matrix, summary_line
+from .output.groups import findings, improvements
+from .output.terminal import (
+    err,
+    out,
+    progress_printer,
+    render_failures,
+    render_improvements,
+    render_matrix,
+    summary_line,
+)
 from .paths import CORPUS
 
 
@@ -109,6 +119,18 @@ def build_parser() -> argparse.ArgumentParser:
         "--matrix", action="store_true", help="also print the case x checker/target matrix (worst verdict over Pythons)"
     )
     parser.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="print every failed line (default: failures grouped by what broke, a few example calls each)",
+    )
+    parser.add_argument(
+        "--strict-divergences",
+        action="store_true",
+        help="a recorded divergence that no longer reproduces fails the run even when it describes the target's "
+        "own typing (default: that is an improvement of the library, reported as a notice); for the corpus's own CI",
+    )
+    parser.add_argument(
         "--version", action="version", version=_version_text(), help="print the engine, corpus and pinned versions"
     )
     parser.add_argument(
@@ -180,6 +202,7 @@ def _main(args: argparse.Namespace) -> int:
             workroot=workroot,
             timeout=args.timeout,
             reuse=args.reuse,
+            strict_divergences=args.strict_divergences,
         )
         if args.junitxml:
             check_writable_dir(args.junitxml.absolute().parent, "the --junitxml folder")
@@ -200,8 +223,12 @@ def _main(args: argparse.Namespace) -> int:
     failures = [
         p for o in outcomes.values() for v in o.verdicts.values() if v.outcome is Outcome.FAIL for p in v.problems
     ]
+    defined = _definitions(plan, outcomes, interpreters) if failures or improvements(plan, outcomes) else {}
+    cwd = Path.cwd()
     if failures:
-        out("\n".join(escape.line(str(p)) for p in failures) + "\n")
+        out(render_failures(plan, outcomes, cwd, defined, verbose=args.verbose) + "\n")
+    if notices := render_improvements(plan, outcomes):
+        out(notices)
     broken = [o for o in outcomes.values() if o.error is not None]
     for outcome in broken:
         err(f"error: {outcome.error}\n")
@@ -217,10 +244,11 @@ def _main(args: argparse.Namespace) -> int:
     if args.junitxml:
         atomic_write(args.junitxml, ci.junit(plan, outcomes))
     if args.github_annotations:
-        for annotation in ci.github_annotations(plan, outcomes, Path.cwd()):
+        for annotation in ci.github_annotations(plan, outcomes, cwd, defined):
             print(annotation)  # the engine's own workflow commands, their data escaped by ci
     if summary := os.environ.get("GITHUB_STEP_SUMMARY"):
-        ci.append_step_summary(Path(summary), plan, outcomes, summary_line(counts, len(broken), len(outcomes)))
+        line = summary_line(counts, len(broken), len(outcomes))
+        ci.append_step_summary(Path(summary), plan, outcomes, line, defined)
     changed = False
     if args.results or baseline is not None:
         docs = results.collect(plan, outcomes)
@@ -232,6 +260,28 @@ def _main(args: argparse.Namespace) -> int:
             out("\n".join(f"  {escape.line(c)}" for c in changes))
             changed = bool(changes)
     return 1 if failed or broken or changed or nothing else 0
+
+
+def _definitions(
+    plan: Plan, outcomes: dict[RunKey, RunOutcome], interpreters: dict[str, Interpreter]
+) -> dict[str, dict[str, Definition]]:
+    """Where each inline target defines the APIs the failed or improved lines use, as its interpreter says.
+
+    Not for a target with our stubs: there the types come from our .pyi files, not from the module the
+    interpreter imports, so its definition is not what the checkers read."""
+    wanted: dict[str, set[str]] = {}
+    for f in findings(plan, outcomes):
+        if f.api is not None:
+            wanted.setdefault(f.key.target, set()).add(f.api)
+    for i in improvements(plan, outcomes):
+        for target in i.targets:
+            wanted.setdefault(target, set()).update(i.apis)
+    env = controlled_env(plan.workroot)
+    return {
+        target: definitions(interpreters[target].executable, sorted(names), env, plan.workroot)
+        for target, names in wanted.items()
+        if TARGET_FINGERPRINTS[target] == "inline"
+    }
 
 
 def cli() -> None:

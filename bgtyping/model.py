@@ -136,6 +136,13 @@ class Case:
         return (major, minor) >= self.min_python
 
 
+# Whose behaviour a recorded divergence describes: a checker's (a checker bug) or the target's own inline
+# typing (e.g. upstream's attributes leaking its ParamSpec). When a target's divergence stops reproducing,
+# the library improved; when a checker's does, the checker (or, at the pinned checker version, the target)
+# changed.
+DIVERGENCE_OWNERS = ("checker", "target")
+
+
 @dataclass(frozen=True)
 class Divergence:
     """A checker that is known to disagree with the runtime truth on the lines that name it."""
@@ -145,6 +152,7 @@ class Divergence:
     issue: str
     reports: Mapping[str, frozenset[str]]
     targets: frozenset[str]
+    owner: str = "checker"  # one of DIVERGENCE_OWNERS
 
 
 @dataclass(frozen=True)
@@ -217,6 +225,17 @@ WORST_FIRST = (BROKEN, Outcome.FAIL.value, Outcome.DIVERGENT.value, Outcome.PASS
                Outcome.UNSUPPORTED.value)  # fmt: skip
 
 
+# What a failed line shows, so outputs can group failures by what broke.
+BREAKS: Mapping[str, str] = {
+    "accepted": "a line that must be rejected is accepted (no error)",
+    "rejected": "a line that must be accepted gets an error",
+    "changed": "a line gets other errors than it claims",
+    "stale": "a recorded checker divergence no longer reproduces",
+    "improved": "a recorded divergence of the target's typing no longer reproduces (strict divergences)",
+    "idle": "a recorded divergence changes nothing on its line",
+}
+
+
 @dataclass(frozen=True)
 class Problem:
     """One claim a run did not meet, as data; every output formats it for its own sink."""
@@ -225,6 +244,7 @@ class Problem:
     line: int
     checker: str
     message: str  # may hold anything a checker printed: outputs escape it
+    broke: str = "changed"  # a key of BREAKS
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line} - {self.checker}: {self.message}"
@@ -238,6 +258,9 @@ class Verdict:
     problems: tuple[Problem, ...] = ()
     divergences: tuple[str, ...] = ()
     diagnostics: tuple[Diagnostic, ...] = ()
+    # (divergence id, line): a target-typing divergence whose line now shows the truth; not a failure
+    # unless the plan is strict about divergences.
+    improved: tuple[tuple[str, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -292,6 +315,9 @@ class Plan:
     workroot: Path
     timeout: float = 600.0
     reuse: bool = False
+    # A recorded divergence that no longer reproduces fails whoever's behaviour it describes (our own CI);
+    # otherwise a target's improvement is a notice.
+    strict_divergences: bool = False
 
     def __post_init__(self) -> None:
         for name in self.checkers:

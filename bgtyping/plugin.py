@@ -77,6 +77,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--typing-workdir", default=None, help="checker caches, configs and staged cases (default: the user cache)"
     )
     group.addoption("--typing-corpus", default=str(CORPUS), help="folder with cases/ and divergences.toml")
+    group.addoption(
+        "--typing-strict-divergences",
+        action="store_true",
+        default=False,
+        help="a recorded divergence of the target's typing that no longer reproduces fails (the corpus's own CI)",
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -93,6 +99,7 @@ def pytest_configure(config: pytest.Config) -> None:
             python_versions=tuple(config.getoption("--typing-python") or ("3.11",)),
             workroot=(Path(str(workdir)) if workdir else default_workdir()).resolve(),
             timeout=float(str(config.getoption("--typing-timeout"))),
+            strict_divergences=bool(config.getoption("--typing-strict-divergences")),
         )
         interpreters = preflight(plan, controlled_env(plan.workroot))
     except EngineError as exc:

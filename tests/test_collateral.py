@@ -23,6 +23,7 @@ x: int = "a"  # E: assignment
 }
 DIVERGENCES = """
 [blind]
+owner = "checker"
 reason = "the plugin cannot see it"
 issue = "https://example.invalid"
 reports = { mypy = [] }

@@ -23,6 +23,7 @@ f("a")  # E: arg-type
 
 DIVERGENCE = """
 [known]
+owner = "checker"
 reason = "a reason"
 issue = "https://example.invalid/1"
 reports = { mypy = [] }
@@ -238,16 +239,20 @@ def test_unused_divergence_is_an_error(make_corpus: MakeCorpus) -> None:
         load_corpus(make_corpus({"check_good.py": GOOD}, DIVERGENCE))
 
 
+ENTRY = '[known]\nowner = "checker"\nreason = "r"\nissue = "i"\n'
+
+
 @pytest.mark.parametrize(
     ("toml", "message"),
     [
         ("[known\n", "malformed TOML"),
-        ('[known]\nreason = "r"\n', "needs reason, issue and reports"),
-        ('[known]\nreason = "r"\nissue = "i"\nreports = { nochecker = [] }\n', "not a known checker"),
-        ('[known]\nreason = "r"\nissue = "i"\nreports = { mypy = [] }\ntargets = ["other"]\n', "targets must be"),
-        ('[known]\nreason = "r"\nissue = "i"\nreports = { mypy = [] }\nextra = 1\n', "needs reason"),
-        ('[known]\nreason = "r"\nissue = "i"\nreports = {}\n', "reports is empty"),
-        ('[known]\nreason = "r"\nissue = "i"\nreports = { mypy = [] }\ntargets = []\n', "targets is empty"),
+        ('[known]\nreason = "r"\n', "needs owner, reason, issue and reports"),
+        (ENTRY + "reports = { nochecker = [] }\n", "not a known checker"),
+        (ENTRY + 'reports = { mypy = [] }\ntargets = ["other"]\n', "targets must be"),
+        (ENTRY + "reports = { mypy = [] }\nextra = 1\n", "needs owner, reason"),
+        (ENTRY + "reports = {}\n", "reports is empty"),
+        ('[known]\nowner = "upstream"\nreason = "r"\nissue = "i"\nreports = { mypy = [] }\n', "owner must say whose"),
+        (ENTRY + "reports = { mypy = [] }\ntargets = []\n", "targets is empty"),
     ],
 )
 def test_malformed_divergences(make_corpus: MakeCorpus, toml: str, message: str) -> None:
@@ -336,7 +341,7 @@ def test_a_case_named_like_a_probe_is_refused(make_corpus: MakeCorpus) -> None:
 
 
 def test_divergence_targets_that_are_not_names_are_one_error(make_corpus: MakeCorpus) -> None:
-    bad = '[d]\nreason = "r"\nissue = "i"\nreports = { mypy = [] }\ntargets = [["inline"]]\n'
+    bad = '[d]\nowner = "checker"\nreason = "r"\nissue = "i"\nreports = { mypy = [] }\ntargets = [["inline"]]\n'
     root = make_corpus({"check_good.py": GOOD}, bad)
     with pytest.raises(EngineError, match="targets must be a subset"):
         load_corpus(root)

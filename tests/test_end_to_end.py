@@ -39,7 +39,7 @@ def test_paramspec_replaced_by_any_fails_the_suite(make_env: MakeEnv, tmp_path: 
         stub.write_text(text.replace("*args: _P.args, **kwargs: _P.kwargs", "*args: Any, **kwargs: Any"))
         mutated.append(copy)
     python = make_env(mutated)
-    proc = cli("--target", f"stubs={python}", "--workdir", tmp_path / "work")
+    proc = cli("--target", f"stubs={python}", "--workdir", tmp_path / "work", "--verbose")  # every failed line
     assert proc.returncode == 1, proc.stdout
     for checker in ("mypy", "pyright"):
         missed = re.findall(rf"^typing_tests/cases/\S+:\d+ - {checker}: expected \S+, got no error$", proc.stdout, re.M)
@@ -79,6 +79,7 @@ def test_deleting_an_expected_error_marker_fails(
         checker,
         "--workdir",
         tmp_path / "w",
+        "--verbose",
     )
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert f"{POSITIONAL}:{line} - {checker}: {WRONG_TYPE_CODE[checker]} " in proc.stdout

@@ -22,6 +22,7 @@ f()  # E: missing-arg  # diverge: known
 '''
 DIVERGENCE = """
 [known]
+owner = "checker"
 reason = "r"
 issue = "https://example.invalid/1"
 reports = { mypy = [] }
@@ -128,7 +129,7 @@ def test_every_checker_maps_every_kind() -> None:
 
 def test_a_divergence_that_changes_nothing_on_its_line_is_stale(make_corpus: MakeCorpus) -> None:
     """Its `reports` equal what the line claims: it hides nothing today and would hide a regression later."""
-    toml = '[idle]\nreason = "r"\nissue = "https://example.invalid/2"\nreports = { mypy = ["arg-type"] }\n'
+    toml = '[idle]\nowner = "checker"\nreason = "r"\nissue = "https://e.invalid/2"\nreports = { mypy = ["arg-type"] }\n'
     source = '"""Claim."""\ndef f(x: int) -> None: ...\nf("a")  # E: arg-type  # diverge: idle\n'
     loaded = load_corpus(make_corpus({"check_idle.py": source}, toml))
     (case,) = loaded.cases
@@ -141,3 +142,52 @@ def test_a_divergence_that_changes_nothing_on_its_line_is_stale(make_corpus: Mak
     )
     assert v.outcome is Outcome.FAIL
     assert "divergence [idle] changes nothing on this line" in texts(v)[0]
+
+
+TARGET_OWNED = DIVERGENCE.replace("[known]", "[leak]").replace('owner = "checker"', 'owner = "target"')
+
+
+def _target_owned(make_corpus: MakeCorpus) -> Loaded:
+    source = SOURCE.replace("# diverge: known", "# diverge: leak")
+    loaded = load_corpus(make_corpus({"check_j.py": source}, TARGET_OWNED))
+    return loaded.cases[0], dict(loaded.divergences), loaded.root
+
+
+def test_a_target_divergence_that_disappears_is_an_improvement_not_a_failure(make_corpus: MakeCorpus) -> None:
+    """The library fixed its own typing: the line now shows the truth, and the verdict says which entry."""
+    case, divergences, root = _target_owned(make_corpus)
+    truth = result(case, "mypy", "stubs", (4, "arg-type", "error"), (5, "call-arg", "error"))
+    v = judge(case, checkers.get("mypy"), truth, divergences, root)
+    assert v.outcome is Outcome.PASS, v.problems
+    assert v.improved == (("leak", 5),)
+    strict = judge(case, checkers.get("mypy"), truth, divergences, root, strict=True)
+    assert strict.outcome is Outcome.FAIL
+    (problem,) = strict.problems
+    assert problem.broke == "improved"
+    assert "the target's typing improved" in problem.message
+    assert "[leak]" in problem.message
+
+
+def test_a_checker_divergence_that_disappears_at_the_recorded_version_blames_the_target(corpus: Loaded) -> None:
+    case, divergences, root = corpus
+    truth = result(case, "mypy", "stubs", (4, "arg-type", "error"), (5, "call-arg", "error"))  # version "x 1"
+    same = judge(case, checkers.get("mypy"), truth, divergences, root, recorded="x 1")
+    assert same.outcome is Outcome.FAIL
+    assert same.improved == ()
+    assert same.problems[0].broke == "stale"
+    assert same.problems[0].message.startswith("the target changed: ")
+    other = judge(case, checkers.get("mypy"), truth, divergences, root, recorded="x 0")
+    assert other.problems[0].message.endswith(
+        "no longer reproduces with this mypy version (the corpus was recorded with x 0)"
+    )
+
+
+def test_each_problem_says_what_broke(corpus: Loaded) -> None:
+    accepted = verdict(corpus, "mypy", "inline", (4, "arg-type", "error"))
+    assert [p.broke for p in accepted.problems] == ["accepted"]
+    rejected = verdict(
+        corpus, "mypy", "inline", (3, "arg-type", "error"), (4, "arg-type", "error"), (5, "call-arg", "error")
+    )
+    assert [p.broke for p in rejected.problems] == ["rejected"]
+    changed = verdict(corpus, "mypy", "inline", (4, "misc", "error"), (5, "call-arg", "error"))
+    assert {p.broke for p in changed.problems} == {"changed"}

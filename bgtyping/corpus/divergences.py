@@ -6,11 +6,11 @@ import tomllib
 from pathlib import Path
 from typing import cast
 
-from ..model import CHECKER_NAMES, TARGET_FINGERPRINTS, Divergence, EngineError
+from ..model import CHECKER_NAMES, DIVERGENCE_OWNERS, TARGET_FINGERPRINTS, Divergence, EngineError
 
 TARGETS = frozenset(TARGET_FINGERPRINTS)
 
-_DIVERGENCE_KEYS = frozenset({"reason", "issue", "reports", "targets"})
+_DIVERGENCE_KEYS = frozenset({"owner", "reason", "issue", "reports", "targets"})
 
 
 def load_divergences(path: Path) -> dict[str, Divergence]:
@@ -30,7 +30,16 @@ def load_divergences(path: Path) -> dict[str, Divergence]:
         unknown = set(entry) - _DIVERGENCE_KEYS
         reason, issue, reports = entry.get("reason"), entry.get("issue"), entry.get("reports")
         if unknown or not isinstance(reason, str) or not isinstance(issue, str) or not isinstance(reports, dict):
-            raise EngineError(f"[{ident}] needs reason, issue and reports (and nothing but targets besides)", path=path)
+            raise EngineError(
+                f"[{ident}] needs owner, reason, issue and reports (and nothing but targets besides)", path=path
+            )
+        owner = entry.get("owner")
+        if owner not in DIVERGENCE_OWNERS:
+            raise EngineError(
+                f'[{ident}] owner must say whose behaviour it describes: "checker" (a checker bug) or "target" '
+                f"(the target's own typing), not {owner!r}",
+                path=path,
+            )
         parsed: dict[str, frozenset[str]] = {}
         for checker, codes in cast(dict[str, object], reports).items():
             if checker not in CHECKER_NAMES or not isinstance(codes, list):
@@ -48,5 +57,7 @@ def load_divergences(path: Path) -> dict[str, Divergence]:
             raise EngineError(
                 f"[{ident}] targets is empty, so it applies nowhere: remove it or name a target", path=path
             )
-        found[ident] = Divergence(ident, reason, issue, parsed, frozenset(str(t) for t in cast(list[object], targets)))
+        found[ident] = Divergence(
+            ident, reason, issue, parsed, frozenset(str(t) for t in cast(list[object], targets)), str(owner)
+        )
     return found

@@ -41,16 +41,22 @@ def judge(
     divergences: Mapping[str, Divergence],
     root: Path,
     index: DiagnosticIndex | None = None,
+    *,
+    strict: bool = False,
+    recorded: str | None = None,
 ) -> Verdict:
+    """`strict`: a target's divergence that no longer reproduces fails too; `recorded`: the checker version
+    (as `result.version` spells it) the corpus was recorded with, to say who changed when a checker's stops."""
     key = result.key
     if not case.applies_to(key.python_version):
         return Verdict(case.id, key, Outcome.SKIP)
     actual = (index or DiagnosticIndex(result)).by_line(case.path)
     problems: list[Problem] = []
     used: list[str] = []
+    improved: list[tuple[str, int]] = []
 
-    def at(line: int, message: str) -> Problem:  # only for a problem: most cases have none, and the path costs
-        return Problem(_rel(case.path, root), line, checker.name, message)
+    def at(line: int, message: str, broke: str) -> Problem:  # only for a problem: the path costs
+        return Problem(_rel(case.path, root), line, checker.name, message, broke)
 
     for line in sorted(set(actual) | set(case.lines)):
         spec = case.lines.get(line, LineSpec())
@@ -67,6 +73,7 @@ def judge(
                     line,
                     f"divergence [{', '.join(idle)}] changes nothing on this line: "
                     f"its reports for {checker.name} equal what the line claims ({_codes(truth)}); it is stale",
+                    "idle",
                 )
             )
             continue
@@ -78,27 +85,54 @@ def judge(
             continue
         if known and got == truth:
             ids = ", ".join(d.id for d in known)
+            if all(d.owner == "target" for d in known):
+                # The target's own typing improved: good news, and only our own CI insists on the entry.
+                if not strict:
+                    improved.extend((d.id, line) for d in known)
+                    continue
+                problems.append(
+                    at(
+                        line,
+                        f"now reports the truth ({_codes(truth)}): the target's typing improved, so the recorded "
+                        f"divergence [{ids}] of the target no longer reproduces; retire or narrow the entry",
+                        "improved",
+                    )
+                )
+                continue
+            if recorded is not None and recorded == result.version:
+                # At the version the corpus was recorded with, only the target can have changed what it sees.
+                message = (
+                    f"the target changed: known divergence [{ids}] no longer reproduces with {recorded}, the "
+                    f"version the corpus was recorded with; it now reports the truth ({_codes(truth)})"
+                )
+            else:
+                message = (
+                    f"now reports the truth ({_codes(truth)}); the recorded known divergence [{ids}] no longer "
+                    f"reproduces with this {checker.name} version"
+                    + (f" (the corpus was recorded with {recorded})" if recorded else "")
+                )
             problems.append(
                 at(
                     line,
-                    f"now reports the truth ({_codes(truth)}); the recorded "
-                    f"known divergence [{ids}] no longer reproduces with this {checker.name} version",
+                    message,
+                    "stale",
                 )
             )
             continue
         want = f"expected {_codes(expected)}" + (f" (known divergence {[d.id for d in known]})" if known else "")
         if not diags:
-            problems.append(at(line, f"{want}, got no error"))
+            problems.append(at(line, f"{want}, got no error", "accepted"))
             continue
+        broke = "rejected" if not expected else "changed"
         for diag in diags:
             note = "unexpected" if diag.code not in expected else "expected"
-            problems.append(at(line, f"{diag.code or '-'} {diag.message}  [{note}; {want}]"))
-        problems.extend(at(line, f"missing expected {code}") for code in sorted(expected - got))
+            problems.append(at(line, f"{diag.code or '-'} {diag.message}  [{note}; {want}]", broke))
+        problems.extend(at(line, f"missing expected {code}", broke) for code in sorted(expected - got))
     all_diags = tuple(d for line in sorted(actual) for d in actual[line])
     if problems:
-        return Verdict(case.id, key, Outcome.FAIL, tuple(problems), tuple(used), all_diags)
+        return Verdict(case.id, key, Outcome.FAIL, tuple(problems), tuple(used), all_diags, tuple(improved))
     outcome = Outcome.DIVERGENT if used else Outcome.PASS
-    return Verdict(case.id, key, outcome, (), tuple(dict.fromkeys(used)), all_diags)
+    return Verdict(case.id, key, outcome, (), tuple(dict.fromkeys(used)), all_diags, tuple(improved))
 
 
 def _codes(codes: frozenset[str]) -> str:

@@ -15,7 +15,7 @@ import threading
 from collections.abc import Callable, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 
-from .. import checkers
+from .. import checkers, pinned
 from ..checkers.protocol import RunSpec
 from ..host.hermetic import controlled_env
 from ..host.interpreter import Interpreter
@@ -150,8 +150,14 @@ def run_one(
         outcome.error = f"{key}: run cannot be trusted:\n" + "\n".join(problems)
         return outcome  # and never cached
     _save(executed, spec)
+    # The version the committed results were made with (as the checker names itself): at that version a
+    # divergence that stops reproducing can only come from a changed target.
+    recorded = f"{checker.name} {v}" if (v := pinned().get(checker.name)) else None
     for case in plan.corpus.cases:
-        outcome.verdicts[case.id] = judge(case, checker, result, plan.corpus.divergences, root, index)
+        outcome.verdicts[case.id] = judge(
+            case, checker, result, plan.corpus.divergences, root, index,
+            strict=plan.strict_divergences, recorded=recorded,
+        )  # fmt: skip
     if plan.corpus.yaml_entries:
         # The YAML items in their own runs, in the same environment, now proven to resolve.
         mypy = find_executable(checker.executable) if key.checker == "mypy" else ""

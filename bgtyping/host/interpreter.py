@@ -74,19 +74,24 @@ class Interpreter:
         return str(value) if value is not None else None
 
 
+def _ask(command: list[str], env: Mapping[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    """Run a script in the target interpreter: text out, a minute at most, its exit code left to the caller."""
+    return subprocess.run(
+        command,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        errors="replace",
+        env=dict(env),
+        cwd=cwd,
+        timeout=60,
+        check=False,
+    )
+
+
 def inspect_interpreter(python: Path, env: Mapping[str, str], cwd: Path) -> Interpreter:
     try:
-        proc = subprocess.run(
-            [str(python), "-c", _PROBE],
-            capture_output=True,
-            text=True,
-            encoding="utf-8",
-            errors="replace",
-            env=dict(env),
-            cwd=cwd,
-            timeout=60,
-            check=False,
-        )
+        proc = _ask([str(python), "-c", _PROBE], env, cwd)
     except subprocess.TimeoutExpired:
         raise EngineError(f"{python} did not answer within 60 s; is it a Python interpreter?") from None
     except OSError as exc:
@@ -113,3 +118,58 @@ def inspect_interpreter(python: Path, env: Mapping[str, str], cwd: Path) -> Inte
         if proc.returncode == 0 and proc.stdout.strip():
             detail = f"it prints on start-up ({proc.stdout.strip().splitlines()[0][:80]!r}); checkers cannot use it"
         raise EngineError(f"{python} is not a working Python interpreter: {detail}") from None
+
+
+# Imports the target's own starlette/fastapi (without writing bytecode next to them: a maintainer's checkout
+# must stay as it was) and names where each API is really defined, inherited methods included.
+_WHERE = r"""
+import sys
+sys.dont_write_bytecode = True
+import importlib, inspect, json
+found = {}
+for name in json.loads(sys.argv[1]):
+    parts = name.split(".")
+    try:
+        for cut in range(len(parts) - 1, 0, -1):
+            try:
+                obj = importlib.import_module(".".join(parts[:cut]))
+                break
+            except ImportError:
+                continue
+        for attr in parts[cut:]:
+            obj = getattr(obj, attr)
+        obj = inspect.unwrap(obj)
+        source, first = inspect.getsourcelines(obj)
+        skip = next((i for i, text in enumerate(source) if not text.lstrip().startswith("@")), 0)
+        found[name] = {
+            "qualname": obj.__module__ + "." + obj.__qualname__,
+            "file": inspect.getsourcefile(obj),
+            "line": first + skip,
+        }
+    except Exception:
+        pass
+print(json.dumps(found))
+"""
+
+
+@dataclass(frozen=True)
+class Definition:
+    """Where the target interpreter defines an API: its own qualified name, file and line (of `def`/`class`)."""
+
+    qualname: str
+    file: Path
+    line: int
+
+
+def definitions(python: Path, names: list[str], env: Mapping[str, str], cwd: Path) -> dict[str, Definition]:
+    """Each name the interpreter can import and find the source of; the others are left out, never guessed."""
+    try:
+        proc = _ask([str(python), "-B", "-c", _WHERE, json.dumps(sorted(set(names)))], env, cwd)
+        raw = cast(dict[str, dict[str, object]], json.loads(proc.stdout.strip().splitlines()[-1]))
+        return {
+            name: Definition(str(d["qualname"]), Path(str(d["file"])).resolve(), int(cast(int, d["line"])))
+            for name, d in raw.items()
+            if d.get("file")
+        }
+    except (OSError, subprocess.TimeoutExpired, ValueError, IndexError, KeyError, TypeError):
+        return {}  # then no annotation points at a definition: the failures are still reported in full

@@ -5,10 +5,13 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Mapping
+from pathlib import Path
 
 from .. import escape
 from ..engine.run import Progress
+from ..host.interpreter import Definition
 from ..model import BROKEN, VERDICT_WORDS, WORST_FIRST, Outcome, Plan, RunKey, RunOutcome
+from .groups import example_line, findings, group, improvements
 
 
 def out(text: str) -> None:
@@ -79,3 +82,43 @@ def render_matrix(plan: Plan, outcomes: Mapping[RunKey, RunOutcome]) -> str:
             cells.append(next((_CELL[v] for v in _ORDER if v in seen), "?"))
         lines.append(name.ljust(width) + " " + "".join(f"{c:>3}" for c in cells))
     return "\n".join(lines)
+
+
+def render_failures(
+    plan: Plan,
+    outcomes: Mapping[RunKey, RunOutcome],
+    cwd: Path,
+    definitions: Mapping[str, Mapping[str, Definition]] | None = None,
+    *,
+    verbose: bool = False,
+    examples: int = 3,
+) -> str:
+    """Every failed line (verbose), or one line per group of what broke and a few example calls."""
+    if verbose:
+        return "\n".join(
+            escape.line(str(p))
+            for o in outcomes.values()
+            for v in o.verdicts.values()
+            if v.outcome is Outcome.FAIL
+            for p in v.problems
+        )
+    found = list(findings(plan, outcomes))
+    lines: list[str] = []
+    shown = 0
+    for g in group(found, definitions):
+        lines.append(escape.line(f"FAILED {g.headline(cwd)}"))
+        for fs in g.examples(examples):
+            lines.append(escape.line(f"  e.g. {example_line(fs, _case_path(plan, fs[0].case.path))}"))
+            shown += len(fs)
+    if len(found) > shown:
+        lines.append(f"({len(found)} failed lines in all: --verbose, the --junitxml file or the job summary list each)")
+    return "\n".join(lines)
+
+
+def render_improvements(plan: Plan, outcomes: Mapping[RunKey, RunOutcome]) -> str:
+    return "\n".join(escape.line(f"notice: {i.message()}") for i in improvements(plan, outcomes))
+
+
+def _case_path(plan: Plan, path: Path) -> str:
+    cases = plan.corpus.root / "cases"
+    return str(path.relative_to(cases)) if path.is_relative_to(cases) else path.name
