@@ -44,7 +44,7 @@ def test_main_job_judges_yaml_items_beside_the_py_cases(
     proc = cli(
         "--corpus", corpus, "--target", f"inline={inline_python}", "--checker", "mypy", "--checker", "pyright",
         "--python", "3.11", "--python", "3.12", "--workdir", tmp_path / "w", "--results", results,
-        "--junitxml", tmp_path / "junit.xml",
+        "--junitxml", tmp_path / "junit.xml", "--verbose",
     )  # fmt: skip
     assert proc.returncode == 1, proc.stdout + proc.stderr
     # The problem sits on the YAML file's own line: line 3 of `main`, below its `main:` key on line 7.
