@@ -125,6 +125,9 @@ class Case:
     # apart from the `.py` runs; `targets` then names the only targets it is for (empty: all).
     kind: str = "py"
     targets: frozenset[str] = frozenset()
+    # A YAML item's `main` as written, and the file line its first line is on (0: `main` is not a block).
+    main: str = field(default="", repr=False, compare=False)
+    main_line: int = 0
 
     def applies_on(self, target: str) -> bool:
         return not self.targets or target in self.targets

@@ -75,3 +75,18 @@ def test_pytest_plugin_collects_each_yaml_item(make_corpus: MakeCorpus, inline_p
     assert "test_calls.yml::unclaimed_error[pyright-inline-py3.11]" in proc.stdout
     assert "PASSED" in proc.stdout
     assert "1 failed, 3 passed, 1 skipped" in proc.stdout, proc.stdout
+
+
+def test_a_yaml_item_line_names_the_api_it_calls() -> None:
+    """Failures group by API for YAML items too: the call's own line in the YAML file, and the item's `main:` line."""
+    from bgtyping.corpus import load_corpus
+    from bgtyping.corpus.calls import apis
+
+    corpus = load_corpus(ROOT / "typing_tests")
+    entry = next(e for e in corpus.yaml_entries if e.id.endswith("::wrong_type_names_the_task_parameter_type"))
+    lines = entry.data.decode().split("\n")
+    found = apis(entry)
+    (call,) = [n for n in found if "add_task(send" in lines[n - 1]]
+    assert found[call] == "fastapi.BackgroundTasks.add_task"
+    assert found[entry.main_line - 1] == "fastapi.BackgroundTasks.add_task"
+    assert lines[entry.main_line - 2].strip() == "main: |"

@@ -30,8 +30,12 @@ _RANK = {"add_task": 0, "__init__": 1, "": 2}
 
 def apis(case: Case) -> dict[int, str]:
     """Line -> the API it uses: `<class>.add_task`, `<class>.__init__`, or `<class>` for its attributes."""
+    # A YAML item's code is its `main`, whose lines sit from `main_line` on in the YAML file.
+    shift = case.main_line - 1 if case.kind == "yaml" else 0
+    if case.kind == "yaml" and not case.main_line:
+        return {}
     try:
-        tree = ast.parse(case.data.decode("utf-8-sig"))
+        tree = ast.parse(case.main if case.kind == "yaml" else case.data.decode("utf-8-sig"))
     except (SyntaxError, UnicodeDecodeError, ValueError):
         return {}
     names = _imported(tree)
@@ -62,7 +66,11 @@ def apis(case: Case) -> dict[int, str]:
             owner = _class_of(node.value, names, classes, instances)
             if owner is not None:
                 note(node, owner)
-    return {line: api for line, (_, api) in found.items()}
+    result = {line + shift: api for line, (_, api) in found.items()}
+    if case.kind == "yaml" and found:
+        # mypy's verdict on an item is about its whole output, reported on its `main:` line: the API it uses most.
+        result[case.main_line - 1] = min(found.values())[1]
+    return result
 
 
 def _imported(tree: ast.Module) -> dict[str, str]:

@@ -33,6 +33,7 @@ OWN_KEY = "bgtyping"
 _CASE_NAME = re.compile(r"^[a-zA-Z0-9_]+$")
 _OUT_LINE = re.compile(r"^(?P<file>[\w./-]+):(?P<line>\d+)(?::\d+)?: (?:error|note|warning): .+$")
 _MARK = re.compile(r"^[a-zA-Z_]\w*$")
+_BLOCK = re.compile(r"^\s*(?:-\s+)?main:\s*[|>][-+0-9]*\s*(?:#.*)?$")
 _LINE = "__line__"
 # pytest's default `norecursedirs`; a folder holding a virtual environment is skipped too.
 _NO_RECURSE = ("*.egg", ".*", "_darcs", "build", "CVS", "dist", "node_modules", "venv", "{arch}")
@@ -307,6 +308,9 @@ def entries(cases: Sequence[YamlCase], corpus_root: Path) -> tuple[Case, ...]:
     found: list[Case] = []
     for case in cases:
         data = case.path.read_bytes()
+        lines = data.decode("utf-8-sig").split("\n")
+        # `main: |` puts its first line on the next line of the file; an inline `main: "..."` has no lines of its own.
+        block = 0 < case.line <= len(lines) and _BLOCK.match(lines[case.line - 1]) is not None
         title = case.id.replace("_", " ")
         for params in case.parametrized or ({},):
             suffix = param_suffix(params)
@@ -321,6 +325,8 @@ def entries(cases: Sequence[YamlCase], corpus_root: Path) -> tuple[Case, ...]:
                     data=data,
                     kind="yaml",
                     targets=frozenset(case.targets),
+                    main=case.main,
+                    main_line=case.line + 1 if block else 0,
                 )
             )
     return tuple(found)

@@ -9,14 +9,11 @@ skipped.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from pathlib import Path
 
 from ..model import Case, EngineError, Outcome, Plan, Problem, RunKey, Verdict, YamlCase
 from . import yamlcheck, yamlrun
-
-_BLOCK = re.compile(r"^\s*(?:-\s+)?main:\s*[|>][-+0-9]*\s*(?:#.*)?$")
 
 
 def judged_at(plan: Plan) -> str:
@@ -88,11 +85,7 @@ def verdicts(plan: Plan, key: RunKey, python: Path, mypy: str, workdir: Path) ->
 
 def _problem(entry: Case, case: YamlCase, root: Path, checker: str, fname: str, line: int, message: str) -> Problem:
     """A problem at the YAML file's own line: a line of `main` where it is one, else the case's `main:` key."""
-    at = case.line
-    if fname == "main" and line > 0:
-        lines = entry.data.decode("utf-8-sig").split("\n")
-        if 0 < case.line <= len(lines) and _BLOCK.match(lines[case.line - 1]):
-            at = case.line + line
+    at = entry.main_line + line - 1 if fname == "main" and line > 0 and entry.main_line else case.line
     where = f"{fname}:{line}: " if fname and fname != "main" else ""
     try:
         path = str(entry.path.relative_to(root))
