@@ -90,3 +90,16 @@ def test_a_yaml_item_line_names_the_api_it_calls() -> None:
     assert found[call] == "fastapi.BackgroundTasks.add_task"
     assert found[entry.main_line - 1] == "fastapi.BackgroundTasks.add_task"
     assert lines[entry.main_line - 2].strip() == "main: |"
+
+
+def test_a_control_character_in_a_yaml_item_id_is_refused(make_corpus: MakeCorpus) -> None:
+    """An item id reaches annotations, JUnit and pytest's node ids: a newline there could start a workflow command."""
+    corpus = make_corpus({"check_right.py": RIGHT})
+    (corpus / "yaml").mkdir()
+    (corpus / "yaml" / "test_hostile.yml").write_text(
+        '- case: hostile\n  parametrized:\n    - x: "a\\n::error::injected"\n  main: |\n    y = 1\n', encoding="utf-8"
+    )
+    proc = cli("--corpus", corpus, "--target", f"inline={sys.executable}", "--checker", "mypy")
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert "a parametrized value holds a control character" in proc.stderr
+    assert "\n::error" not in proc.stdout + proc.stderr

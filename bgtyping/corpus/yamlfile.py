@@ -21,6 +21,7 @@ import jinja2
 import jinja2.meta
 import yaml
 
+from .. import escape
 from ..model import CHECKER_NAMES, MATRIX_TARGETS, Case, EngineError, YamlCase
 
 # The keys of pytest-mypy-plugins' schema; `__line__` is the reader's own.
@@ -314,6 +315,13 @@ def entries(cases: Sequence[YamlCase], corpus_root: Path) -> tuple[Case, ...]:
         title = case.id.replace("_", " ")
         for params in case.parametrized or ({},):
             suffix = param_suffix(params)
+            if (bad := escape.first_invisible(suffix)) is not None:
+                # The id reaches every output (pytest's node ids among them, which the engine does not escape).
+                raise EngineError(
+                    f"case {case.id!r}: a parametrized value holds a control character ({escape.visible(bad)})",
+                    path=case.path,
+                    line=case.line,
+                )
             found.append(
                 Case(
                     id=f"{case.path.relative_to(corpus_root / 'yaml').as_posix()}::{case.id}{suffix}",
