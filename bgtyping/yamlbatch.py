@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import os
+import re
 import sys
 import tempfile
 import time
@@ -31,7 +32,7 @@ from .corpus.divergences import load_divergences
 from .corpus.yamlfile import collect, load_files
 from .engine import yamlcheck, yamlrun
 from .engine.stage import locked
-from .model import CHECKER_NAMES, EngineError
+from .model import CHECKER_NAMES, TARGET_FINGERPRINTS, EngineError
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -194,6 +195,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if version is None:
             version = _version_of(python)
         found = prepare(args.paths, options, args.target)
+        if args.target is not None and args.target not in TARGET_FINGERPRINTS:
+            raise EngineError(f"--target {args.target}: unknown; known: {', '.join(TARGET_FINGERPRINTS)}")
+        if args.python_version is not None and not re.fullmatch(r"3\.\d{1,2}", args.python_version):
+            raise EngineError(f"--python-version {args.python_version}: give it as 3.X")
         if args.divergences and not args.divergences.is_file():
             raise EngineError(f"--divergences {args.divergences}: no such file")
         divergences = load_divergences(args.divergences) if args.divergences else {}

@@ -209,3 +209,15 @@ def test_a_second_run_on_one_workdir_waits_for_the_first(tmp_path: Path) -> None
     out, err = proc.communicate(timeout=120)
     assert proc.returncode == 0, out + err
     assert "waiting for another bgtyping run" in err
+
+
+def test_bad_target_and_version_are_refused_before_anything_runs(tmp_path: Path) -> None:
+    suite = tmp_path / "test_one.yml"
+    suite.write_text("- case: one\n  main: |\n    x = 1\n", encoding="utf-8")
+    for flags, said in ((["--target", "stub"], "--target stub: unknown"), (["--python-version", "11"], "as 3.X")):
+        done = subprocess.run(
+            [sys.executable, "-m", "bgtyping", "yaml", str(suite), "--checker", "pyright", *flags],
+            cwd=tmp_path, capture_output=True, text=True, check=False,
+        )  # fmt: skip
+        assert done.returncode == 2, done.stdout + done.stderr
+        assert said in done.stderr
