@@ -15,12 +15,14 @@ import contextlib
 import functools
 import gc
 import inspect
+import re
 import sys
 import traceback
 import types
 import typing
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import typeguard
@@ -28,7 +30,8 @@ import typing_extensions
 from starlette import background
 from starlette.responses import Response
 
-from bgtyping.model import Case
+from bgtyping.corpus.yamlfile import diverge_comments
+from bgtyping.model import Case, LineSpec, YamlCase
 
 _Init = Callable[..., None]
 _UNPACK = (typing.Unpack, typing_extensions.Unpack)
@@ -374,3 +377,97 @@ def _forget(tasks: list[background.BackgroundTask], namespace: dict[str, Any]) -
     for value in namespace.values():
         if isinstance(value, background.BackgroundTasks):
             value.tasks = [t for t in value.tasks if id(t) not in ids]
+
+
+# -- YAML items ------------------------------------------------------------------------------------
+
+# mypy codes of errors the runtime can show (a call starlette or the task rejects, a task that never runs).
+_RUNTIME_CODES = frozenset({"arg-type", "call-arg", "misc", "bg-task-generator", "bg-task-unawaited"})
+# mypy settings that change what mypy reports but not what runs; any other setting makes an item static.
+_NEUTRAL_SETTINGS = frozenset({"plugins", "disallow_untyped_defs", "disallow_untyped_calls", "python_version"})
+_CODE = re.compile(r"\s\[(?P<code>[\w-]+)\]$")
+
+
+@dataclass(frozen=True)
+class YamlRun:
+    """One YAML item as the oracle runs it: its `main` written out, its other files importable."""
+
+    case: Case  # a `.py`-shaped case over the written `main`, its error lines claimed
+    folder: Path  # holds `main.py` and the item's other files
+    static: str | None  # why the runtime cannot show its claims, or None
+
+
+def yaml_runs(cases: Sequence[YamlCase], rootdir: Path, folder: Path) -> list[YamlRun]:
+    """Every YAML item (its id relative to `rootdir`), written below `folder`, with the lines it claims an error on."""
+    from bgtyping.engine import yamlrun
+
+    found: list[YamlRun] = []
+    for index, item in enumerate(yamlrun.items(cases, rootdir)):
+        where = folder / f"item{index:03d}"
+        where.mkdir(parents=True)
+        for file in item.files:
+            (where / file.path).parent.mkdir(parents=True, exist_ok=True)
+            (where / file.path).write_text(file.content, encoding="utf-8")
+        main = where / "main.py"
+        errors = [m for m in item.expected_output if m.severity == "error"]
+        # A line that names a divergence says mypy's output there is not the truth: at run time it fails.
+        diverging = {
+            line for (fname, line) in diverge_comments((f.path, f.content) for f in item.files) if fname == "main"
+        }
+        claimed = {m.lnum for m in errors if m.fname == "main"} | diverging
+        lines = {n: LineSpec(kinds=frozenset({"arg-type"})) for n in claimed}
+        found.append(
+            YamlRun(
+                Case(item.nodeid, main, "yaml", item.case.id, None, lines, data=main.read_bytes()),
+                where,
+                _static(item, errors),
+            )
+        )
+    return found
+
+
+def _static(item: Any, errors: Sequence[Any]) -> str | None:
+    try:
+        tree = ast.parse(item.files[0].content)
+    except SyntaxError:
+        return "its main is not Python this interpreter reads"
+    bodies = [
+        (n.lineno, n.end_lineno or n.lineno)
+        for n in ast.walk(tree)
+        if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.lineno != (n.end_lineno or n.lineno)
+    ]
+    for matcher in errors:
+        if any(start < matcher.lnum <= end for start, end in bodies):
+            return f"main:{matcher.lnum} is inside a function the item never calls"
+    settings = {line.partition("=")[0].strip() for line in item.additional_mypy_config.splitlines() if "=" in line}
+    if extra := sorted(settings - _NEUTRAL_SETTINGS):
+        return f"its mypy settings ({', '.join(extra)}) decide what mypy reports"
+    for matcher in errors:
+        code = _CODE.search(matcher.message)
+        if matcher.fname != "main":
+            return f"it claims an error in {matcher.fname}"
+        if code is None or code["code"] not in _RUNTIME_CODES:
+            return f"main:{matcher.lnum} claims a {code['code'] if code else 'code-less'} error, a static fact"
+    return None
+
+
+def run_yaml(run: YamlRun) -> list[str]:
+    """The item's claims against the runtime; `reveal_type` is typing's, its other files importable."""
+    import builtins
+
+    sys.path.insert(0, str(run.folder))
+    had = hasattr(builtins, "reveal_type")
+    setattr(builtins, "reveal_type", _quiet_reveal)  # noqa: B010  # YAML cases call it unimported, as mypy allows
+    try:
+        return run_case(run.case)
+    finally:
+        if not had:
+            delattr(builtins, "reveal_type")
+        sys.path.remove(str(run.folder))
+        for name, module in list(sys.modules.items()):  # the item's own modules (`app.jobs`) leave with it
+            if str(getattr(module, "__file__", "") or "").startswith(str(run.folder)):
+                del sys.modules[name]
+
+
+def _quiet_reveal(value: object) -> object:
+    return value

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from bgtyping.corpus import load_corpus
@@ -114,3 +116,40 @@ def test_a_task_that_never_runs_satisfies_its_claims(make_corpus: MakeCorpus) ->
 def test_a_generator_the_task_iterates_itself_is_fine(make_corpus: MakeCorpus) -> None:
     body = NEVER_RUN + "def drain() -> None:\n    list(rows())\ntasks.add_task(drain)\n"
     assert problems(make_corpus, body) == []
+
+
+YAML = """\
+- case: {name}
+  main: |
+    from fastapi import BackgroundTasks
+    def send(address: str) -> None: ...
+    {line}
+"""
+CLAIM = '  # E: Argument 2 to "add_task" of "BackgroundTasks" has incompatible type "int"; expected "str"  [arg-type]'
+
+
+@pytest.mark.parametrize(
+    ("line", "said"),
+    [
+        ('BackgroundTasks().add_task(send, "a")', None),
+        ("BackgroundTasks().add_task(send, 1)" + CLAIM, None),
+        ("BackgroundTasks().add_task(send, 1)", "claimed to pass, but at run time"),
+        ('BackgroundTasks().add_task(send, "a")' + CLAIM, "claimed to fail, but nothing failed"),
+        # A line naming a divergence says mypy's output there is not the truth: it must fail at run time.
+        ('BackgroundTasks().add_task(send, "a")  # diverge: no-plugin-interface', "claimed to fail"),
+        ("BackgroundTasks().add_task(send, 1)  # diverge: no-plugin-interface", None),
+    ],
+)
+def test_yaml_item_claims_against_the_runtime(tmp_path: Path, line: str, said: str | None) -> None:
+    from bgtyping.corpus.yamlfile import load_files
+    from devtools.oracle import run_yaml, yaml_runs
+
+    suite = tmp_path / "test_o.yml"
+    suite.write_text(YAML.format(name="o", line=line), encoding="utf-8")
+    (run,) = yaml_runs(load_files([suite]), tmp_path, tmp_path / "runs")
+    assert run.static is None
+    found = run_yaml(run)
+    if said is None:
+        assert found == []
+    else:
+        assert any(said in p for p in found), found

@@ -11,7 +11,7 @@ from pathlib import Path
 from ..model import Corpus, EngineError
 from .divergences import load_divergences
 from .pycases import load_cases
-from .yamlfile import entries, load_yaml_cases
+from .yamlfile import diverge_comments, entries, load_yaml_cases
 
 __all__ = ["load_corpus"]
 
@@ -27,6 +27,9 @@ def load_corpus(root: Path, select: str | None = None) -> Corpus:
     if select is not None:
         return Corpus(root, cases, divergences, yaml_cases, yaml_entries)
     used = {d for case in cases for spec in case.lines.values() for d in spec.divergences}
+    for yaml_case in yaml_cases:  # a YAML line names them with `# diverge:` too
+        files = [("main.py", yaml_case.main), *yaml_case.file_list]
+        used.update(d for ids in diverge_comments(files).values() for d in ids)
     for unused in sorted(set(divergences) - used):
         raise EngineError(
             f"divergence [{unused}] is not named by any case line; remove it", path=root / "divergences.toml"

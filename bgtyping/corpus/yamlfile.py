@@ -338,3 +338,21 @@ def entries(cases: Sequence[YamlCase], corpus_root: Path) -> tuple[Case, ...]:
                 )
             )
     return tuple(found)
+
+
+_DIVERGE = re.compile(r"^diverge:\s*(?P<ids>[\w-]+(?:\s*,\s*[\w-]+)*)\s*$")
+
+
+def diverge_comments(files: Iterable[tuple[str, str]]) -> dict[tuple[str, int], tuple[str, ...]]:
+    """(file name as expected output names it, line) -> the divergences its `# diverge: ID, ID` names.
+
+    The comment sits beside the line's claims; pytest-mypy-plugins' matcher, which splits a line at ` # `,
+    skips it."""
+    found: dict[tuple[str, int], tuple[str, ...]] = {}
+    for path, content in files:
+        for number, line in enumerate(content.split("\n"), 1):
+            for piece in line.split(" # ")[1:]:
+                if m := _DIVERGE.match(piece.strip()):
+                    ids = tuple(i.strip() for i in m["ids"].split(",") if i.strip())
+                    found[(path.removesuffix(".py"), number)] = ids
+    return found

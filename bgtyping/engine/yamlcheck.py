@@ -28,6 +28,7 @@ from pathlib import Path
 from .. import checkers
 from ..checkers.mypy import CODES as MYPY_CODES
 from ..checkers.protocol import RunSpec, TypeChecker
+from ..corpus.yamlfile import diverge_comments
 from ..host.hermetic import controlled_env
 from ..model import Diagnostic, Divergence, EngineError, RunKey
 from . import yamlrun
@@ -39,7 +40,6 @@ _CODE = re.compile(r"\s\[(?P<code>[\w-]+)\]$")
 _REVEALED = re.compile(r'^Revealed type is "(?P<type>.*)"$')
 # mypy files many unrelated errors under `misc`: it says nothing about which kind an error is.
 _UNSPECIFIC = frozenset({"misc"})
-_DIVERGE = re.compile(r"^diverge:\s*(?P<ids>[\w-]+(?:\s*,\s*[\w-]+)*)\s*$")
 _MAIN = "bgtyping_item_"  # a batched item's main module; unique, and a name no message needs to keep
 
 PASS = "pass"
@@ -68,6 +68,7 @@ class Cell:
     outcome: str = FAIL
     problems: list[Miss] = field(default_factory=list["Miss"])
     reason: str = ""  # why it is not comparable (the case's own words)
+    divergences: tuple[str, ...] = ()  # the known divergences its pass rests on
 
 
 @dataclass(frozen=True)
@@ -107,15 +108,8 @@ def not_comparable(item: yamlrun.Item) -> list[Miss]:
 
 
 def diverging(item: yamlrun.Item) -> dict[tuple[str, int], tuple[str, ...]]:
-    """The divergences each line names (`# diverge: ID, ID` beside its claims, a comment mypy's matcher skips)."""
-    found: dict[tuple[str, int], tuple[str, ...]] = {}
-    for file in item.files:
-        for number, line in enumerate(file.content.split("\n"), 1):
-            for piece in line.split(" # ")[1:]:
-                if m := _DIVERGE.match(piece.strip()):
-                    ids = tuple(i.strip() for i in m["ids"].split(",") if i.strip())
-                    found[(file.path.removesuffix(".py"), number)] = ids
-    return found
+    """The divergences each line of the item names."""
+    return diverge_comments((f.path, f.content) for f in item.files)
 
 
 def check_divergences(found: Sequence[yamlrun.Item], divergences: Mapping[str, Divergence]) -> None:
@@ -139,9 +133,12 @@ def judge(
     diagnostics: Mapping[str, Sequence[Diagnostic]],
     divergences: Mapping[str, Divergence] | None = None,
     target: str | None = None,
-) -> tuple[list[Miss], list[Miss]]:
-    """(problems, what could not be compared) for one item; `diagnostics` by the item's file names."""
+) -> tuple[list[Miss], list[Miss], tuple[str, ...]]:
+    """(problems, what could not be compared, the divergences that applied) for one item.
+
+    `diagnostics` by the item's file names."""
     problems: list[Miss] = []
+    used: list[str] = []
     unreadable: list[Miss] = not_comparable(item)
     errors: dict[tuple[str, int], list[Diagnostic]] = defaultdict(list)
     reveals: dict[tuple[str, int], list[str]] = defaultdict(list)
@@ -176,6 +173,7 @@ def judge(
             codes = frozenset(d.code for d in got)
             ids = ", ".join(d.id for d in known)
             if codes == expected:
+                used.extend(d.id for d in known)
                 continue
             if got and where in claimed and not expected:
                 problems.append(
@@ -234,7 +232,7 @@ def judge(
                     f"(read as {' / '.join(map(str, have))} and {' / '.join(map(str, want))})",
                 )
             )
-    return problems, unreadable
+    return problems, unreadable, tuple(dict.fromkeys(used))
 
 
 def verdict(
@@ -245,7 +243,7 @@ def verdict(
     target: str | None = None,
 ) -> Cell:
     cell = Cell(item, checker.name)
-    problems, unreadable = judge(item, checker, diagnostics, divergences, target)
+    problems, unreadable, used = judge(item, checker, diagnostics, divergences, target)
     declared = item.case.not_comparable.get(checker.name)
     if declared is not None:
         if problems or unreadable:
@@ -274,7 +272,7 @@ def verdict(
             ),
         ]
         return cell
-    cell.outcome = PASS
+    cell.outcome, cell.divergences = PASS, used
     return cell
 
 

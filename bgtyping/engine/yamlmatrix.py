@@ -69,7 +69,8 @@ def verdicts(plan: Plan, key: RunKey, python: Path, mypy: str, workdir: Path) ->
     for cell in cells:
         entry = entries[cell.item.nodeid]
         if cell.outcome == yamlcheck.PASS:
-            found[entry.id] = Verdict(entry.id, key, Outcome.PASS)
+            outcome = Outcome.DIVERGENT if cell.divergences else Outcome.PASS  # as for a `.py` case
+            found[entry.id] = Verdict(entry.id, key, outcome, divergences=cell.divergences)
         elif cell.outcome == yamlcheck.NOT_COMPARABLE:
             found[entry.id] = Verdict(entry.id, key, Outcome.UNSUPPORTED)
         else:
