@@ -43,7 +43,9 @@ def verdicts(plan: Plan, key: RunKey, python: Path, mypy: str, workdir: Path) ->
     ini = folder / "mypy.ini"
     options = yamlrun.Options(
         ini_file=ini if ini.is_file() else None,
-        rootdir=folder,
+        # MYPYPATH holds the rootdir: the engine's own folder, never the corpus (from a wheel it lies in
+        # site-packages, and mypy refuses a MYPYPATH there).
+        rootdir=workdir,
         workdir=workdir,
         jobs=1,  # the main job already runs one checker per core
         mypy=mypy,
