@@ -135,14 +135,14 @@ def yaml(session: nox.Session) -> None:
     packages = [CHECKER_PACKAGES[c] for c in others]
     install(session, "-e", ".", "pytest-mypy-plugins", "mypy", *packages, *RUNTIME, *(str(p) for p in STUBS))
     ini = "--mypy-ini-file=typing_tests/yaml/mypy.ini"
-    session.run("pytest", "typing_tests/yaml", ini, "-p", "no:cacheprovider", *session.posargs)
-    # The same cases through `bgtyping yaml`, and proof that it gives pytest-mypy-plugins' verdicts on
-    # them, on broken copies and on pytest-mypy-plugins' own tests (from the installed package).
-    session.run("bgtyping", "yaml", "typing_tests/yaml", ini)
-    # Line by line under the other checkers. Not zuban: it ignores partial stub packages (zubanls/zuban#354),
-    # so with the stubs installed nothing resolves (the main job proves that limit on every run).
+    # Our cases through `bgtyping yaml`: mypy with pytest-mypy-plugins' verdicts, the others line by line.
+    # Not zuban: it ignores partial stub packages (zubanls/zuban#354), so with the stubs installed nothing
+    # resolves (the main job proves that limit on every run).
     divergences = ["--divergences", "typing_tests/divergences.toml", "--target", "stubs"]
-    session.run("bgtyping", "yaml", "typing_tests/yaml", ini, "--checker", ",".join(others), *divergences)
+    checkers = ",".join(["mypy", *others])
+    session.run("bgtyping", "yaml", "typing_tests/yaml", ini, "--checker", checkers, *divergences, *session.posargs)
+    # Proof that its verdicts are pytest-mypy-plugins' own (which runs here on our cases, on broken copies and
+    # on its own shipped tests, from the installed package), so pytest-mypy-plugins passes our cases too.
     session.run("pytest", "tests/test_yaml_batch.py", "-p", "no:cacheprovider")
 
 
