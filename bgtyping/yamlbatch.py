@@ -9,6 +9,13 @@ named `file::case[params]` like pytest's node id. mypy is the one on PATH, as py
 runs it. Items share mypy runs where that cannot change their verdict; an item that fails in a
 batch is run again alone, exactly as pytest-mypy-plugins would run it, and that verdict counts.
 
+Under any other checker (`--checker pyright`, ...) an item's expected output is read as claims about
+lines: an expected error must be an error there (of the kind the mypy code in brackets names, where
+it names one), a line without one must get none, and `Revealed type is "T"` must match what the
+checker reveals, both read into one spelling. What cannot be compared fails, unless the case says
+so with `bgtyping: {not-comparable: {CHECKER: reason}}`; such cells are counted by reason. A
+`# diverge: ID` beside a line names a known divergence of --divergences FILE.
+
 Exit status: 0 every item that was not skipped passed under every checker named (and at least one
 cell was judged); 1 an item failed, a run was broken, or nothing was judged; 2 bad input (nothing
 collected, a malformed file or case), nothing run; 130 interrupted.
