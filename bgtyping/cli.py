@@ -2,7 +2,8 @@
 
 Runs each checker once per (target, Python version) over the whole corpus and compares every
 diagnostic with what each case line claims. With no arguments it checks the starlette/fastapi
-installed beside the running interpreter (the `inline` target) under mypy and pyright.
+installed beside the running interpreter (the `inline` target) under mypy and pyright. The corpus's
+YAML items (its yaml/ folder) are judged too, in their own runs at the first Python version named.
 
 `bgtyping yaml PATH...` runs pytest-mypy-plugins YAML test files instead (`bgtyping yaml --help`).
 
@@ -101,8 +102,8 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"checker caches, configs and staged cases (default: {default_workdir()}, or $BGTYPING_CACHE_DIR)",
     )
     parser.add_argument(
-        "--corpus", type=Path, default=CORPUS, metavar="DIR", help="folder with cases/ and divergences.toml "
-        "(default: the corpus shipped with the engine)",
+        "--corpus", type=Path, default=CORPUS, metavar="DIR",
+        help="folder with cases/, divergences.toml and, if any, yaml/ (default: the corpus shipped with the engine)",
     )  # fmt: skip
     parser.add_argument(
         "--reuse",
