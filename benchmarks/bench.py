@@ -544,6 +544,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=Path(sys.executable),
         help="an interpreter with our stubs, mypy and pytest-mypy-plugins installed (P4)",
     )
+    parser.add_argument(
+        "--p4-suites", default="ours,shipped", help="P4's suites: our YAML corpus, pytest-mypy-plugins' shipped tests"
+    )
     parser.add_argument("--cold-runs", type=int, default=1, help="P5's cold runs of the whole plan (minutes each)")
     parser.add_argument(
         "--fast-growth", default="1,4,16,64", help="P6 corpus sizes (ty + pyrefly), in copies of the corpus"
@@ -771,19 +774,24 @@ def bench(args: argparse.Namespace, tmp: Path) -> int:
             # pytest-mypy-plugins' own test files, from the package installed in the YAML environment: every
             # one that needs no extension hook (test-extension.yml needs one per process; tests/test_yaml_batch.py
             # runs it), with an ini holding `[mypy]` (an ini without it makes mypy warn in every item's output).
-            where = "import pytest_mypy_plugins, os; print(os.path.dirname(pytest_mypy_plugins.__file__))"
-            found = subprocess.run([str(yp), "-c", where], capture_output=True, text=True, check=True)
-            shipped_dir = Path(found.stdout.strip()) / "tests"
-            shipped = sorted(p for p in shipped_dir.glob("test-*.yml") if p.name != "test-extension.yml")
             base_ini = tmp / "p4-base.ini"
             base_ini.write_text("[mypy]\n", encoding="utf-8")
             # Its own pytest config (the marks its tests use, as its repository registers them), not ours.
             pytest_ini = tmp / "p4-pytest.ini"
             pytest_ini.write_text("[pytest]\nmarkers =\n    foo\n    bar\n", encoding="utf-8")
-            suites = [
-                ("our YAML corpus", [yaml_dir], ini, "our"),
-                (f"pytest-mypy-plugins' shipped tests ({len(shipped)} files)", shipped, base_ini, "shipped"),
-            ]
+            suites: list[tuple[str, list[Path], Path, str]] = []
+            if "ours" in args.p4_suites.split(","):
+                suites.append(("our YAML corpus", [yaml_dir], ini, "our"))
+            if "shipped" in args.p4_suites.split(","):
+                where = "import pytest_mypy_plugins, os; print(os.path.dirname(pytest_mypy_plugins.__file__))"
+                found = subprocess.run([str(yp), "-c", where], capture_output=True, text=True, check=False)
+                shipped_dir = Path(found.stdout.strip()) / "tests"
+                shipped = sorted(p for p in shipped_dir.glob("test-*.yml") if p.name != "test-extension.yml")
+                if found.returncode != 0 or not shipped:
+                    raise HarnessError(f"no pytest-mypy-plugins test files found beside {yp}")
+                suites.append(
+                    (f"pytest-mypy-plugins' shipped tests ({len(shipped)} files)", shipped, base_ini, "shipped")
+                )
             for suite, paths, suite_ini, tag in suites:
                 # The number of items: what our collector finds; pytest-mypy-plugins must pass exactly as many.
                 count_argv = [str(yp), "-m", "bgtyping", "yaml", *map(str, paths), f"--mypy-ini-file={suite_ini}"]
