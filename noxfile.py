@@ -301,7 +301,11 @@ def bench(session: nox.Session) -> None:
         *UV, "pip", "install", "--quiet", "--python", str(yaml_python), *CONSTRAINTS, "-e", ".", "mypy",
         "pytest-mypy-plugins", *RUNTIME, *(str(p) for p in STUBS), external=True,
     )  # fmt: skip
-    session.run("python", "benchmarks/bench.py", f"--yaml-python={yaml_python}", *session.posargs)
+    # P5 reruns the matrix's whole plan: the inline target is the bench's own environment, `stubs` the matrix's.
+    stubs = checked_env(session, "stubs")
+    session.run(
+        "python", "benchmarks/bench.py", f"--yaml-python={yaml_python}", f"--stubs-python={stubs}", *session.posargs
+    )  # fmt: skip
 
 
 @nox.session

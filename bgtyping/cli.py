@@ -196,7 +196,7 @@ def _main(args: argparse.Namespace) -> int:
             )
         check_writable_dir(workroot, "the workdir")
         plan = Plan(
-            corpus=load_corpus(args.corpus, args.select),
+            corpus=load_corpus(args.corpus, args.select, parse_cache=workroot / "parsed.json"),
             checkers=tuple(args.checker or ("mypy", "pyright")),
             targets=parse_targets(args.target or [f"inline={sys.executable}"]),
             python_versions=tuple(args.python or ("3.11",)),

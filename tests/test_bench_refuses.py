@@ -31,7 +31,8 @@ def fake_python(tmp_path: Path, pytest_says: str, pytest_exit: int) -> Path:
 
 
 def run_p4(python: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
-    code = bench.main(["--only=P4", "--runs=1", f"--yaml-python={python}"])
+    # Our YAML corpus only: the stand-in is no installed pytest-mypy-plugins, so it has no shipped tests.
+    code = bench.main(["--only=P4", "--runs=1", "--p4-suites=ours", f"--yaml-python={python}"])
     captured = capsys.readouterr()
     return code, captured.out + captured.err
 
@@ -50,7 +51,7 @@ def test_a_failing_peer_is_a_harness_error(
 ) -> None:
     code, text = run_p4(fake_python(tmp_path, says, exit_code), capsys)
     assert code == 1
-    assert "harness error: pytest-mypy-plugins YAML, cold" in text
+    assert "harness error: pytest-mypy-plugins, our YAML corpus, cold" in text
     assert reason in text
     assert "| P4" not in text  # no figure was reported
 
@@ -59,7 +60,7 @@ def test_a_passing_pair_is_reported(tmp_path: Path, capsys: pytest.CaptureFixtur
     n = len(yamlrun.items(load_yaml_cases(YAML), bench.ROOT))
     code, text = run_p4(fake_python(tmp_path, f"{n} passed in 9.00s", 0), capsys)
     assert code == 0, text
-    assert f"| P4 YAML | pytest-mypy-plugins, {n} YAML cases, cold |" in text
+    assert f"| P4 YAML | pytest-mypy-plugins, our YAML corpus, {n} items, cold |" in text
 
 
 def test_engine_summary_with_a_failure_is_refused() -> None:

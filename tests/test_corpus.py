@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
+import subprocess
 import sys
 import warnings
 from pathlib import Path
@@ -353,3 +355,88 @@ def test_a_syntax_warning_never_prints_the_case_source(make_corpus: MakeCorpus) 
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # any warning the parse lets out fails the test
         load_corpus(root)
+
+
+# -- the parse cache: an unchanged case is not parsed again; anything else is --------------------------
+
+
+def _no_parsing(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*args: object) -> None:
+        raise AssertionError("parsed again")
+
+    monkeypatch.setattr("bgtyping.corpus.pycases._parse", refuse)
+
+
+def test_an_unchanged_case_comes_from_the_parse_cache_equal(
+    make_corpus: MakeCorpus, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = '"""Claim."""\nx = 1  # E: arg-type, mypy=misc+call-arg  # diverge: known\n# static-only: why\n'
+    root = make_corpus({"g/check_x.py": source, "check_y-py312.py": GOOD}, DIVERGENCE)
+    cache = tmp_path / "work" / "parsed.json"
+    first = load_corpus(root, parse_cache=cache)
+    assert cache.is_file()
+    _no_parsing(monkeypatch)
+    again = load_corpus(root, parse_cache=cache)
+    assert again.cases == first.cases
+    assert [c.data for c in again.cases] == [c.data for c in first.cases]
+    assert {c.id: c.static_only for c in again.cases} == {"check_x": "why", "check_y-py312": None}
+
+
+def test_the_parse_cache_never_hides_an_error(make_corpus: MakeCorpus, tmp_path: Path) -> None:
+    source = '"""Claim."""\nx = 1  # E: arg-type  # diverge: known\n'
+    root = make_corpus({"check_x.py": source}, DIVERGENCE)
+    cache = tmp_path / "parsed.json"
+    load_corpus(root, parse_cache=cache)
+    # The divergence it names is gone: parsed again, so the unknown id is reported.
+    (root / "divergences.toml").write_text("", encoding="utf-8")
+    with pytest.raises(EngineError, match="unknown divergence 'known'"):
+        load_corpus(root, parse_cache=cache)
+    # Edited to be broken: a new key, parsed, rejected.
+    (root / "divergences.toml").write_text(DIVERGENCE, encoding="utf-8")
+    (root / "cases" / "check_x.py").write_text(source.replace("arg-type", "arg_type"), encoding="utf-8")
+    with pytest.raises(EngineError, match="unknown error kind 'arg_type'"):
+        load_corpus(root, parse_cache=cache)
+
+
+@pytest.mark.parametrize("garbage", [b"", b"{not json", b'{"format": 1, "parser": "other", "entries": {}}', b"[1]"])
+def test_a_foreign_or_damaged_parse_cache_is_ignored(make_corpus: MakeCorpus, tmp_path: Path, garbage: bytes) -> None:
+    root = make_corpus({"check_good.py": GOOD})
+    expected = load_corpus(root).cases
+    cache = tmp_path / "parsed.json"
+    cache.write_bytes(garbage)
+    assert load_corpus(root, parse_cache=cache).cases == expected
+    assert load_corpus(root, parse_cache=cache).cases == expected  # and from what it wrote
+
+
+def test_a_damaged_parse_cache_entry_is_parsed_again(make_corpus: MakeCorpus, tmp_path: Path) -> None:
+    root = make_corpus({"check_good.py": GOOD})
+    cache = tmp_path / "parsed.json"
+    expected = load_corpus(root, parse_cache=cache).cases
+    text = cache.read_text(encoding="utf-8")
+    doc = json.loads(text)
+    for key in doc["entries"]:
+        doc["entries"][key] = ["claim", None, {"3": "not a line"}]
+    cache.write_text(json.dumps(doc), encoding="utf-8")
+    assert load_corpus(root, parse_cache=cache).cases == expected
+
+
+def test_a_symlinked_case_is_read_at_its_target(make_corpus: MakeCorpus, tmp_path: Path) -> None:
+    root = make_corpus({"check_good.py": GOOD})
+    real = tmp_path / "elsewhere" / "check_linked.py"
+    real.parent.mkdir()
+    real.write_text(GOOD, encoding="utf-8")
+    (root / "cases" / "check_linked.py").symlink_to(real)
+    paths = {c.id: c.path for c in load_corpus(root).cases}
+    assert paths == {"check_good": (root / "cases" / "check_good.py").resolve(), "check_linked": real.resolve()}
+
+
+def test_a_corpus_without_yaml_items_loads_without_the_yaml_machinery(make_corpus: MakeCorpus) -> None:
+    """PyYAML, Jinja and `regex` are a fifth of the start-up; a corpus of `.py` cases needs none of them."""
+    root = make_corpus({"check_good.py": GOOD})
+    code = (
+        "import sys; from pathlib import Path; import bgtyping.cli, bgtyping.engine.run; "
+        f"from bgtyping.corpus import load_corpus; load_corpus(Path({str(root)!r})); "
+        "print(sorted(m for m in ('yaml', 'jinja2', 'regex') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"

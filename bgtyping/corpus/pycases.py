@@ -14,6 +14,7 @@ from pathlib import Path
 from .. import escape
 from ..model import CHECKER_NAMES, KINDS, PYTHON_VERSIONS, Case, Divergence, EngineError, LineSpec
 from .comments import find_comments, scan_comments
+from .parsecache import ParseCache, Parsed
 
 _NAMES = "|".join(sorted(CHECKER_NAMES, key=len, reverse=True))
 CASE_NAME = re.compile(r"^check_[a-z0-9_]+(?:-py3(?P<minor>\d{1,2}))?\.py$")
@@ -30,7 +31,12 @@ _MARKER_NAMES = frozenset({"E", "diverge"})
 _STATIC_ONLY = re.compile(r"^#\s*static-only:(.*)$")
 
 
-def load_cases(cases_dir: Path, divergences: Mapping[str, Divergence], select: str | None = None) -> tuple[Case, ...]:
+def load_cases(
+    cases_dir: Path,
+    divergences: Mapping[str, Divergence],
+    select: str | None = None,
+    cache: ParseCache | None = None,
+) -> tuple[Case, ...]:
     if not cases_dir.is_dir():
         raise EngineError("the corpus has no cases/ folder", path=cases_dir)
     everything = sorted(p for p in cases_dir.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
@@ -53,18 +59,38 @@ def load_cases(cases_dir: Path, divergences: Mapping[str, Divergence], select: s
             raise EngineError(f"--select {select!r} matched none of the {total} case files below {cases_dir}")
     seen: dict[str, Path] = {}
     cases: list[Case] = []
+    folders: dict[Path, Path] = {}
     for path in paths:
         if path.name.startswith("check_probe_"):  # staged beside the engine's probes, under the same module name
             raise EngineError("case names starting with check_probe_ are the engine's own probes; rename it", path=path)
-        case = parse_case(path, cases_dir, divergences)
+        case = parse_case(path, cases_dir, divergences, cache, _resolved(path, folders))
         if case.id in seen:
             raise EngineError(f"duplicate case id {case.id!r}, also {seen[case.id]}", path=path, line=1)
         seen[case.id] = path
         cases.append(case)
+    if cache is not None:
+        cache.save()
     return tuple(cases)
 
 
-def parse_case(path: Path, cases_dir: Path, divergences: Mapping[str, Divergence]) -> Case:
+def _resolved(path: Path, folders: dict[Path, Path]) -> Path:
+    """`path.resolve()`, its folder resolved once for all its files: a full resolve is a stat per path
+    component, per case. Only a file that is itself a symlink is resolved on its own."""
+    if path.is_symlink():
+        return path.resolve()
+    folder = folders.get(path.parent)
+    if folder is None:
+        folder = folders[path.parent] = path.parent.resolve()
+    return folder / path.name
+
+
+def parse_case(
+    path: Path,
+    cases_dir: Path,
+    divergences: Mapping[str, Divergence],
+    cache: ParseCache | None = None,
+    resolved: Path | None = None,
+) -> Case:
     match = CASE_NAME.match(path.name)
     if match is None:
         raise EngineError("case files are named check_<thing>.py, optionally with a -py3XX suffix", path=path, line=1)
@@ -80,6 +106,28 @@ def parse_case(path: Path, cases_dir: Path, divergences: Mapping[str, Divergence
         data = path.read_bytes()
     except OSError as exc:
         raise EngineError(f"cannot read: {exc.strerror or exc}", path=path) from None
+    parsed = cache.get(path.name, data, divergences) if cache is not None else None
+    if parsed is None:
+        parsed = _parse(path, data, divergences, min_python)
+        if cache is not None:
+            cache.put(path.name, data, parsed)
+    group = path.parent.relative_to(cases_dir).as_posix() if path.parent != cases_dir else ""
+    return Case(
+        id=path.stem,
+        path=resolved or path.resolve(),
+        group=group or "-",
+        claim=parsed.claim,
+        min_python=min_python,
+        lines=parsed.lines,
+        static_only=parsed.static_only,
+        data=data,
+    )
+
+
+def _parse(
+    path: Path, data: bytes, divergences: Mapping[str, Divergence], min_python: tuple[int, int] | None
+) -> Parsed:
+    """Everything that reads the case's content: what the parse cache keeps."""
     try:
         source = data.decode("utf-8-sig")  # a BOM is valid Python; checkers read the staged bytes as they are
     except UnicodeDecodeError as exc:
@@ -98,17 +146,7 @@ def parse_case(path: Path, cases_dir: Path, divergences: Mapping[str, Divergence
         )
     claim = _claim(path, source, min_python)
     lines, static_only = _markers(path, source, divergences, newer=_newer(min_python))
-    group = path.parent.relative_to(cases_dir).as_posix() if path.parent != cases_dir else ""
-    return Case(
-        id=path.stem,
-        path=path.resolve(),
-        group=group or "-",
-        claim=claim,
-        min_python=min_python,
-        lines=lines,
-        static_only=static_only,
-        data=data,
-    )
+    return Parsed(claim, lines, static_only)
 
 
 def _newer(min_python: tuple[int, int] | None) -> bool:

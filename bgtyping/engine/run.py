@@ -23,7 +23,6 @@ from ..host.procs import Processes
 from ..model import EngineError, Outcome, Plan, RunKey, RunOutcome, Verdict
 from ..reuse import store
 from ..reuse.key import KeyInputs
-from . import yamlmatrix, yamlrun
 from .execute import Executed, execute, find_executable
 from .health import health, probe_cases, probe_lines, probe_path
 from .judge import DiagnosticIndex, judge
@@ -72,7 +71,10 @@ def run_plan(
                         progress(outcome, len(done), len(keys))
         except BaseException:
             procs.cancel()
-            yamlrun.PROCESSES.cancel()  # the YAML items' runs
+            if plan.corpus.yaml_entries:
+                from . import yamlrun
+
+                yamlrun.PROCESSES.cancel()  # the YAML items' runs
             pool.shutdown(wait=False, cancel_futures=True)
             raise
         pool.shutdown(wait=True)
@@ -133,7 +135,10 @@ def run_one(
         if not problems and set(failed_probes) == {limitation.probe} and signature:
             outcome.unsupported = limitation.reason
             outcome.verdicts = {c.id: Verdict(c.id, key, Outcome.UNSUPPORTED) for c in plan.corpus.cases}
-            outcome.verdicts.update(yamlmatrix.unsupported(plan, key))
+            if plan.corpus.yaml_entries:
+                from . import yamlmatrix
+
+                outcome.verdicts.update(yamlmatrix.unsupported(plan, key))
             _save(executed, spec)
         elif not problems and not failed_probes:
             outcome.error = (
@@ -159,7 +164,10 @@ def run_one(
             strict=plan.strict_divergences, recorded=recorded,
         )  # fmt: skip
     if plan.corpus.yaml_entries:
-        # The YAML items in their own runs, in the same environment, now proven to resolve.
+        # The YAML items in their own runs, in the same environment, now proven to resolve. Imported
+        # here: a corpus without them does not pay for Jinja and `regex` at start-up.
+        from . import yamlmatrix
+
         mypy = find_executable(checker.executable) if key.checker == "mypy" else ""
         try:
             outcome.verdicts.update(yamlmatrix.verdicts(plan, key, interp.executable, mypy, workdir / "yaml"))

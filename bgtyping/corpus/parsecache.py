@@ -1,0 +1,104 @@
+"""What parsing a case found, kept by the case's content, so an unchanged case is not parsed again.
+
+Parsing (`ast.parse`, the comment scan, the marker checks) is the engine's largest cost per case. Its
+result depends only on the file's name and bytes, on which divergence ids exist, on this interpreter's
+version and on the parser's own source: the key holds the first two, each entry the ids it names (all
+must still exist, or the case is parsed again and reports the error), and the file's header the last
+two (any change empties the cache). Only cases that parsed cleanly are kept; a broken case is parsed,
+and rejected, on every run. An unreadable or foreign cache file is ignored, never trusted.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import cast
+
+from ..fsutil import atomic_write
+from ..model import EngineError, LineSpec
+
+_FORMAT = 1
+# The modules whose code decides what a case parses to.
+_PARSER = ("corpus/pycases.py", "corpus/comments.py", "corpus/parsecache.py", "model.py", "escape.py")
+
+
+@dataclass(frozen=True)
+class Parsed:
+    claim: str
+    lines: Mapping[int, LineSpec]
+    static_only: str | None
+
+
+def _parser_id() -> str:
+    digest = hashlib.sha256(sys.version.encode())
+    engine = Path(__file__).resolve().parents[1]
+    for name in _PARSER:
+        digest.update(b"\0" + (engine / name).read_bytes())
+    return digest.hexdigest()
+
+
+def key(name: str, data: bytes) -> str:
+    return hashlib.sha256(name.encode() + b"\0" + data).hexdigest()
+
+
+class ParseCache:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.parser = _parser_id()
+        self._entries: dict[str, object] = {}
+        self._used: dict[str, object] = {}  # what this run read or wrote: all a save keeps
+        self._added = False
+        try:
+            raw: object = json.loads(path.read_bytes())
+            doc = cast(dict[str, object], raw) if isinstance(raw, dict) else {}
+            entries = doc.get("entries")
+            if doc.get("format") == _FORMAT and doc.get("parser") == self.parser and isinstance(entries, dict):
+                self._entries = cast(dict[str, object], entries)
+        except (OSError, ValueError):
+            pass  # none yet, or not ours: parse everything
+
+    def get(self, name: str, data: bytes, divergences: Mapping[str, object]) -> Parsed | None:
+        found = key(name, data)
+        entry = self._entries.get(found)
+        try:
+            claim, static_only, raw_lines = cast(tuple[object, object, dict[str, list[object]]], entry)
+            lines: dict[int, LineSpec] = {}
+            for number, (kinds, explicit, diverge) in raw_lines.items():
+                ids = tuple(cast(list[str], diverge))
+                if not all(i in divergences for i in ids):
+                    return None  # parsed again, so the unknown id is reported as parsing reports it
+                codes = cast(dict[str, list[str]], explicit)
+                lines[int(number)] = LineSpec(
+                    frozenset(cast(list[str], kinds)), {c: frozenset(v) for c, v in codes.items()}, ids
+                )
+        except (TypeError, ValueError, AttributeError):
+            return None  # absent, or not an entry this code wrote
+        if not isinstance(claim, str) or not (static_only is None or isinstance(static_only, str)):
+            return None
+        self._used[found] = entry
+        return Parsed(claim, lines, static_only)
+
+    def put(self, name: str, data: bytes, parsed: Parsed) -> None:
+        self._used[key(name, data)] = [
+            parsed.claim,
+            parsed.static_only,
+            {
+                str(n): [sorted(s.kinds), {c: sorted(v) for c, v in s.explicit.items()}, list(s.divergences)]
+                for n, s in parsed.lines.items()
+            },
+        ]
+        self._added = True
+
+    def save(self) -> None:
+        """Written only when a case was parsed, keeping this run's entries (so an edited case's old entry
+        goes); a failed write costs the next run a parse, nothing more."""
+        if not self._added:
+            return
+        text = json.dumps({"format": _FORMAT, "parser": self.parser, "entries": self._used}, separators=(",", ":"))
+        with contextlib.suppress(EngineError):
+            atomic_write(self.path, text)
