@@ -95,7 +95,7 @@ def not_comparable(item: yamlrun.Item) -> list[Miss]:
     if item.expect_fail:
         found.append(Miss("", 0, "expect_fail: its expected output is wrong on purpose"))
     for file in item.files[1:]:
-        if _outside(file.path):
+        if yamlrun.outside_folder(file.path):
             found.append(Miss("", 0, f"its file {file.path} lies outside its folder"))
         elif file.path in RUN_FILES:
             found.append(Miss("", 0, f"its file {file.path} is where the checkers' run keeps its configuration"))
@@ -280,10 +280,6 @@ def verdict(
 RUN_FILES = frozenset({"mypy.ini", "pyproject.toml", "pyrefly.toml", "pyrightconfig.json", "ty.toml"})
 
 
-def _outside(path: str) -> bool:
-    return path.startswith(("/", "..")) or "/../" in path
-
-
 @dataclass(frozen=True)
 class Group:
     """Items checked in one run: they bring exactly the same other files (an item must not see another's)."""
@@ -359,7 +355,7 @@ def _run_group(
         where[str(main)] = Where(index, "main")
         checked.append(main)
     shared: set[str] = set()
-    for file in (f for f in group.items[0].files[1:] if not _outside(f.path) and f.path not in RUN_FILES):
+    for file in (f for f in group.items[0].files[1:] if not yamlrun.outside_folder(f.path) and f.path not in RUN_FILES):
         path = folder / file.path
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(file.content, encoding="utf-8")

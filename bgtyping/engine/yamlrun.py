@@ -451,10 +451,15 @@ def solo_reason(item: Item, options: Options) -> str | None:
     return depends_on_main(item)
 
 
+def outside_folder(path: str) -> bool:
+    """A `files` path that lands outside the item's folder (`../extras/x.py`, an absolute path)."""
+    return path.startswith(("/", "..")) or "/../" in path
+
+
 def depends_on_main(item: Item) -> str | None:
     """Why the item's run depends on its main being `main.py` beside its other files, or None."""
     for file in item.files[1:]:
-        if file.path == "main.py" or file.path.startswith(("/", "..")) or "/../" in file.path:
+        if file.path == "main.py" or outside_folder(file.path):
             return f"its file {file.path} lies outside the run folder or replaces main"
     if any(_SOLO_SOURCE.search(f.content) for f in item.files):
         return "its code depends on where main lies (relative import, __name__, import main)"
