@@ -37,6 +37,7 @@ from typing import Any
 import jinja2
 
 from ..corpus.yamlfile import param_suffix
+from ..host.forkserver import ForkPool
 from ..host.procs import Processes, TimedOut
 from ..model import EngineError, YamlCase
 
@@ -65,6 +66,7 @@ class Options:
     rootdir: Path = field(default_factory=Path.cwd)  # pytest's rootdir: MYPYPATH includes it
     workdir: Path = field(default_factory=lambda: Path(tempfile.gettempdir()) / "bgtyping-yaml")
     batch: bool = True
+    fork: bool = True  # runs from a warm mypy fork server where that is the same as a fresh process
     duplicates: bool = False  # a case name twice in one file: both run (pytest-mypy-plugins' behaviour)
     timeout: float = 600.0
     jobs: int = os.cpu_count() or 2
@@ -307,9 +309,14 @@ def names_main(base: Path | None) -> bool:
 PROCESSES = Processes()
 
 
-def _run(command: list[str], cwd: Path, env: Mapping[str, str], timeout: float) -> tuple[int, str]:
+def _run(
+    command: list[str], cwd: Path, env: Mapping[str, str], timeout: float, forks: ForkPool | None = None
+) -> tuple[int, str]:
     try:
-        done = PROCESSES.run(command, cwd=cwd, env=env, timeout=timeout)
+        if forks is not None:
+            done = forks.run(command, cwd=cwd, env=env, timeout=timeout)
+        else:
+            done = PROCESSES.run(command, cwd=cwd, env=env, timeout=timeout)
     except TimedOut:
         raise EngineError(f"mypy did not finish within {timeout:g} s (in {cwd})") from None
     except OSError as exc:
@@ -365,7 +372,7 @@ def forget_modules(cache: Path, paths: Sequence[str]) -> None:
                     close()
 
 
-def run_solo(item: Item, options: Options, cache: Path) -> None:
+def run_solo(item: Item, options: Options, cache: Path, forks: ForkPool | None = None) -> None:
     """Exactly as pytest-mypy-plugins runs one item; its verdict is the reference."""
     if item.incremental_cache_dir and item.incremental_cache_dir != str(options.workdir / "cache"):
         # An extension hook chose this item's cache (django-stubs: one per settings combination); it gets
@@ -388,7 +395,9 @@ def run_solo(item: Item, options: Options, cache: Path) -> None:
             path = execution / file.path
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(file.content, encoding="utf-8")
-        code, out = _run(command, execution, _environment(item, options, execution), options.timeout)
+        # An environment of the item's own is used once: a fresh process costs less than a new worker.
+        shared = forks if not item.environment_variables else None
+        code, out = _run(command, execution, _environment(item, options, execution), options.timeout, shared)
         item.ran_alone = True
         item.actual = [_unprefix_path(line, execution) for line in out.splitlines()]
         item.problems = _verdict(item, code, item.actual)
@@ -468,7 +477,9 @@ def depends_on_main(item: Item) -> str | None:
     return None
 
 
-def run_batch(batch: Sequence[Item], options: Options, folder: Path, cache: Path) -> list[Item]:
+def run_batch(
+    batch: Sequence[Item], options: Options, folder: Path, cache: Path, forks: ForkPool | None = None
+) -> list[Item]:
     """One mypy run for the batch; returns the items that did not match in it (they are run alone next)."""
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
@@ -493,7 +504,8 @@ def run_batch(batch: Sequence[Item], options: Options, folder: Path, cache: Path
     if config is not None:
         command.append(f"--config-file={config.name}")
     try:
-        code, out = _run([*command, *mains], folder, _environment(batch[0], options, folder), options.timeout)
+        env = _environment(batch[0], options, folder)
+        code, out = _run([*command, *mains], folder, env, options.timeout, forks)
     finally:  # the next batch on this cache has other mains and, maybe, other files of the same names
         forget_modules(cache, [*mains, *(f.path for item in batch for f in item.files[1:])])
     actual: dict[int, list[str]] = defaultdict(list)
@@ -570,11 +582,13 @@ def run_items(all_items: Sequence[Item], options: Options, progress: Callable[[s
             if not cache.exists() and previous is not None and previous.exists():
                 shutil.copytree(previous, cache)
             for index, batch in group:
-                mismatched += run_batch(batch, options, options.workdir / f"b{index:03d}", cache)
+                mismatched += run_batch(batch, options, options.workdir / f"b{index:03d}", cache, forks)
             previous = cache
         return mismatched
 
     pool = ThreadPoolExecutor(max_workers=max(1, options.jobs))
+    # mypy's start-up, paid once per worker thread and environment rather than once per run.
+    forks = ForkPool(PROCESSES, preload=("mypy.main",)) if options.fork else None
     try:
         futures = [pool.submit(share, groups) for groups in shares]
         retry = [item for future in futures for item in future.result()]
@@ -583,7 +597,7 @@ def run_items(all_items: Sequence[Item], options: Options, progress: Callable[[s
         singles = [*alone, *retry]
 
         def alone_with_cache(item: Item) -> None:
-            run_solo(item, options, worker_cache())
+            run_solo(item, options, worker_cache(), forks)
 
         for future in [pool.submit(alone_with_cache, item) for item in singles]:
             future.result()
@@ -591,6 +605,9 @@ def run_items(all_items: Sequence[Item], options: Options, progress: Callable[[s
         PROCESSES.cancel()  # Ctrl-C or a broken run: every mypy is killed, queued items never start
         pool.shutdown(wait=False, cancel_futures=True)
         raise
+    finally:
+        if forks is not None:
+            forks.close()
     pool.shutdown(wait=True)
     for item in live:
         if not item.judged:  # cannot happen by construction; if it does, it is no pass

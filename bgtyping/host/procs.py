@@ -15,6 +15,8 @@ from typing import IO
 
 from ..model import EngineError
 
+Popen = subprocess.Popen[bytes]
+
 
 class Cancelled(EngineError):
     """The plan was interrupted; the run gives no verdict."""
@@ -61,7 +63,7 @@ class Processes:
                 proc.wait()
             finally:
                 timer.cancel()
-                _kill_group(proc)  # a child the checker left behind (pyright's node) goes with it
+                kill_group(proc)  # a child the checker left behind (pyright's node) goes with it
                 proc.wait()
                 with self._lock:
                     self._live.discard(proc)
@@ -71,13 +73,34 @@ class Processes:
                 raise TimedOut
             return Finished(proc.returncode, _text(out), _text(err))
 
+    def start(self, cmd: Sequence[str], *, env: Mapping[str, str], stdin: int, stdout: int, stderr: IO[bytes]) -> Popen:
+        """A long-lived child (a fork server's worker), killed by `cancel()` like any run until `finish()`."""
+        with self._lock:
+            if self.cancelled.is_set():
+                raise Cancelled("interrupted")
+            proc = subprocess.Popen(
+                list(cmd), env=dict(env), stdin=stdin, stdout=stdout, stderr=stderr, start_new_session=True
+            )
+            self._live.add(proc)
+        return proc
+
+    def finish(self, proc: Popen) -> None:
+        for stream in (proc.stdin, proc.stdout):
+            if stream is not None:
+                with contextlib.suppress(OSError):
+                    stream.close()
+        kill_group(proc)
+        proc.wait()
+        with self._lock:
+            self._live.discard(proc)
+
     def cancel(self) -> int:
         """Kill every running child; returns how many were running."""
         with self._lock:
             self.cancelled.set()
             live = list(self._live)
         for proc in live:
-            _kill_group(proc)
+            kill_group(proc)
         return len(live)
 
 
@@ -88,9 +111,9 @@ def _text(handle: IO[bytes]) -> str:
 
 def _expire(proc: subprocess.Popen[bytes], expired: threading.Event) -> None:
     expired.set()
-    _kill_group(proc)
+    kill_group(proc)
 
 
-def _kill_group(proc: subprocess.Popen[bytes]) -> None:
+def kill_group(proc: subprocess.Popen[bytes]) -> None:
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(proc.pid, signal.SIGKILL)

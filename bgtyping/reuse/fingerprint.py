@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Protocol
 
 from ..host.interpreter import Interpreter
+from ..host.shebang import shebang_words
 
 
 class Digest(Protocol):
@@ -137,14 +138,7 @@ def fingerprint_interpreter(interp: Interpreter, exclude: Path | None = None, *,
 @functools.cache
 def shebang_interpreter(exe: str) -> Path | None:
     """A console script's interpreter (its `#!` line), or None for a native binary."""
-    try:
-        with open(exe, "rb") as handle:
-            first = handle.readline(4096)
-    except OSError:
-        return None
-    if not first.startswith(b"#!"):
-        return None
-    words = first[2:].decode(errors="replace").split()
+    words = shebang_words(exe)
     if not words:
         return None
     if Path(words[0]).name == "env" and len(words) > 1:
