@@ -76,3 +76,32 @@ def test_out_may_name_an_extra_file(make_corpus: MakeCorpus) -> None:
     )
     (case,) = load_corpus(root).yaml_cases
     assert case.files == {"app/jobs.py": "x = 1\ndef run() -> None: ...\n"}
+
+
+@pytest.mark.parametrize(
+    ("skip", "skipped"),
+    [
+        ("False", False),
+        ("sys.version_info >= (3, 0)", True),
+        ("pytest.__name__ == 'pytest'", True),  # pytest is imported only for an expression that names it
+        ("(lambda: pytest.__name__)() == 'pytest'", True),  # in a nested function too
+        ("[n for n in [pytest.__name__]] == ['pytest']", True),
+        ("platform.system() == 'NoSuchSystem' or os.sep == '?'", False),
+    ],
+)
+def test_skip_is_evaluated_with_what_pytest_mypy_plugins_gives_it(tmp_path: Path, skip: str, skipped: bool) -> None:
+    from bgtyping.engine import yamlrun
+
+    path = write_yaml(tmp_path, f"- case: a\n  skip: {skip!r}\n  main: x = 1\n")
+    (item,) = yamlrun.items(load_yaml_cases(path.parent), tmp_path)
+    yamlrun.evaluate_skip(item)
+    assert item.skipped is skipped
+
+
+def test_a_skip_that_cannot_be_evaluated_names_its_case(tmp_path: Path) -> None:
+    from bgtyping.engine import yamlrun
+
+    path = write_yaml(tmp_path, "- case: a\n  skip: 'nosuchname'\n  main: x = 1\n")
+    (item,) = yamlrun.items(load_yaml_cases(path.parent), tmp_path)
+    with pytest.raises(EngineError, match=r"case 'a': `skip: nosuchname` cannot be evaluated: NameError"):
+        yamlrun.evaluate_skip(item)

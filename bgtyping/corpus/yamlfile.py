@@ -11,18 +11,20 @@ one file, a template variable no parametrization defines.
 from __future__ import annotations
 
 import fnmatch
+import functools
 import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
-import jinja2
-import jinja2.meta
 import yaml
 
 from .. import escape
 from ..model import CHECKER_NAMES, MATRIX_TARGETS, Case, EngineError, YamlCase
+
+if TYPE_CHECKING:
+    import jinja2
 
 # The keys of pytest-mypy-plugins' schema; `__line__` is the reader's own.
 KEYS = frozenset(
@@ -38,7 +40,14 @@ _BLOCK = re.compile(r"^\s*(?:-\s+)?main:\s*[|>][-+0-9]*\s*(?:#.*)?$")
 _LINE = "__line__"
 # pytest's default `norecursedirs`; a folder holding a virtual environment is skipped too.
 _NO_RECURSE = ("*.egg", ".*", "_darcs", "build", "CVS", "dist", "node_modules", "venv", "{arch}")
-_JINJA = jinja2.Environment()
+
+
+@functools.cache
+def jinja() -> jinja2.Environment:
+    """pytest-mypy-plugins' template environment; Jinja is imported only for a case that is a template."""
+    import jinja2
+
+    return jinja2.Environment()
 
 
 def is_yaml_test_file(path: Path) -> bool:
@@ -190,8 +199,10 @@ def _case(path: Path, item: object, closed: bool, ours: bool = False) -> YamlCas
     defined = set[str].intersection(*(set(p) for p in params)) if params else set[str]()
     for label, text in (("main", main), ("out", out), ("mypy_config", config)):
         if "{{" in text or "{%" in text:
+            import jinja2.meta
+
             try:
-                used = jinja2.meta.find_undeclared_variables(_JINJA.parse(text))
+                used = jinja2.meta.find_undeclared_variables(jinja().parse(text))
             except jinja2.TemplateSyntaxError as exc:
                 raise fail(f"case {name!r}: `{label}` is not a valid template: {exc.message}") from None
             if missing := sorted(used - defined):
