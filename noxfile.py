@@ -299,7 +299,7 @@ def bench(session: nox.Session) -> None:
         session.run(*UV, "venv", "--quiet", "--python", sys.executable, str(yaml_env), external=True)
     session.run(
         *UV, "pip", "install", "--quiet", "--python", str(yaml_python), *CONSTRAINTS, "-e", ".", "mypy",
-        "pytest-mypy-plugins", *RUNTIME, *(str(p) for p in STUBS), external=True,
+        CHECKER_PACKAGES["pyright"], "pytest-mypy-plugins", *RUNTIME, *(str(p) for p in STUBS), external=True,
     )  # fmt: skip
     # P5 reruns the matrix's whole plan: the inline target is the bench's own environment, `stubs` the matrix's.
     stubs = checked_env(session, "stubs")

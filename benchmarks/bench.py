@@ -25,6 +25,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, cast
 
 from bgtyping import checkers
 from bgtyping.checkers.protocol import RunSpec
@@ -408,6 +409,47 @@ def pool_side(label: str, corpus: Corpus, python: Path, where: Path, names: Sequ
     return side
 
 
+def yaml_checkers_row(yp: Path, yaml_dir: Path, ini: Path, where: Path, runs: int) -> str:
+    """P4 under mypy + pyright: the engine against the same checker commands started by hand."""
+    work, log = where / "work", where / "commands.json"
+    shutil.rmtree(where, ignore_errors=True)
+    where.mkdir(parents=True)
+    yaml_argv = ["yaml", str(yaml_dir), "--checker=mypy,pyright", f"--mypy-ini-file={ini}", f"--workdir={work}",
+                 f"--divergences={yaml_dir.parent / 'divergences.toml'}", "--target=stubs"]  # fmt: skip
+    side_env = dict(os.environ, PATH=os.pathsep.join([str(yp.parent), os.environ.get("PATH", "")]))
+    recorded = subprocess.run(
+        [str(yp), str(ROOT / "benchmarks" / "record.py"), str(log), "--", *yaml_argv],
+        cwd=where, env=side_env, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    items = yamlbatch_passed(Run(recorded.returncode, recorded.stdout, recorded.stderr, 0.0, 0.0, 0.0))
+    seen = cast(list[dict[str, Any]], json.loads(log.read_text(encoding="utf-8")))
+    commands = [
+        {"name": f"c{i:03d}", "argv": c["argv"], "cwd": c["cwd"], "env": c["env"], "ok": [0, 1]}
+        for i, c in enumerate(seen)
+    ]
+    checkers_seen = {Path(c["argv"][0]).name for c in seen}
+    if checkers_seen != {"mypy", "pyright"}:
+        raise HarnessError(f"P4 mypy+pyright: the recorded commands run {sorted(checkers_seen)}")
+    plan_file = where / "pool.json"
+    outputs = where / "out"
+    spec: dict[str, object] = {"jobs": JOBS, "env": {}, "dirs": [], "files": {}, "commands": commands}
+    plan_file.write_text(json.dumps({**spec, "outputs": str(outputs)}), encoding="utf-8")
+    ours = Side("bgtyping yaml --checker mypy,pyright, workdir kept", [str(yp), "-m", "bgtyping", *yaml_argv],
+                items, yamlbatch_passed, cwd=where)  # fmt: skip
+    bare = Side(f"the same {len(commands)} commands by hand", [sys.executable, str(ROOT / "benchmarks" / "pool.py"),
+                str(plan_file)], len(commands), pool_commands, cwd=where)  # fmt: skip
+    t_ours, t_bare = side_by_side(ours, bare, runs).wall()
+    return ratio_row(
+        "P4 YAML",
+        f"our YAML corpus under mypy + pyright ({items} cells): the {len(commands)} checker commands by hand",
+        t_bare,
+        "bgtyping yaml --checker mypy,pyright",
+        t_ours,
+        f"{t_ours / t_bare:.2f}x the bare checkers",
+        "(no goal set)",
+    )
+
+
 def copies(corpus: Corpus, where: Path, n: int) -> Corpus:
     """The corpus n times over: each copy's files get their own module names."""
     shutil.rmtree(where, ignore_errors=True)
@@ -545,7 +587,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="an interpreter with our stubs, mypy and pytest-mypy-plugins installed (P4)",
     )
     parser.add_argument(
-        "--p4-suites", default="ours,shipped", help="P4's suites: our YAML corpus, pytest-mypy-plugins' shipped tests"
+        "--p4-suites",
+        default="ours,shipped,checkers",
+        help="P4's figures: our YAML corpus and pytest-mypy-plugins' shipped tests against pytest-mypy-plugins; "
+        "checkers: our corpus under mypy + pyright against the same checker commands by hand",
     )
     parser.add_argument("--cold-runs", type=int, default=1, help="P5's cold runs of the whole plan (minutes each)")
     parser.add_argument(
@@ -840,6 +885,13 @@ def bench(args: argparse.Namespace, tmp: Path) -> int:
                             ">= 10x" if cold else ">= 15x",
                         )
                     )
+
+            # Under mypy and pyright: `bgtyping yaml --checker mypy,pyright` (workdir kept, as a rerun) against
+            # the very commands it starts (recorded once by benchmarks/record.py: argv, cwd, environment, in
+            # the folders it wrote), replayed JOBS at a time. Our corpus only: on pytest-mypy-plugins' own
+            # files pyright disagrees with mypy by design, and no ratio is taken against a failing side.
+            if "checkers" in args.p4_suites.split(","):
+                report.append(yaml_checkers_row(yp, yaml_dir, ini, tmp / "p4mp", runs))
 
         if "P5" in only:
             five = ("3.10", "3.11", "3.12", "3.13", "3.14")

@@ -15,7 +15,7 @@ import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import TypedDict
+from typing import NotRequired, TypedDict
 
 
 class Command(TypedDict):
@@ -23,6 +23,7 @@ class Command(TypedDict):
     argv: list[str]
     cwd: str
     ok: list[int]
+    env: NotRequired[dict[str, str]]  # its own environment, where the engine gives each run one
 
 
 class Spec(TypedDict):
@@ -37,7 +38,7 @@ class Spec(TypedDict):
 def run(command: Command, env: dict[str, str], outputs: Path) -> int:
     with (outputs / f"{command['name']}.out").open("wb") as out, (outputs / f"{command['name']}.err").open("wb") as err:
         return subprocess.run(
-            command["argv"], cwd=command["cwd"], env=env, stdout=out, stderr=err, check=False
+            command["argv"], cwd=command["cwd"], env=command.get("env", env), stdout=out, stderr=err, check=False
         ).returncode
 
 

@@ -76,3 +76,27 @@ def test_pool_with_a_crashed_command_is_refused() -> None:
     run = bench.Run(1, "5 of 6 commands ran: mypy exited 2\n", "", 1.0, 0.1, 0.2)
     with pytest.raises(bench.HarnessError):
         bench.pool_commands(run)
+
+
+def test_the_recorded_commands_are_the_ones_the_engine_ran(tmp_path: Path) -> None:
+    """The bare side of P4 under mypy replays what `bgtyping yaml` started: one command per mypy run."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    suite = tmp_path / "test_one.yml"
+    suite.write_text("- case: a\n  main: |\n    x: int = 'a'  # E: bad\n- case: b\n  main: y = 1\n", encoding="utf-8")
+    log = tmp_path / "log.json"
+    proc = subprocess.run(
+        [sys.executable, str(bench.ROOT / "benchmarks" / "record.py"), str(log), "--", "yaml", str(suite),
+         f"--workdir={tmp_path / 'w'}"],
+        cwd=tmp_path, capture_output=True, text=True, check=False,
+        env=dict(os.environ, PATH=os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])),
+    )  # fmt: skip
+    assert proc.returncode == 1, proc.stdout + proc.stderr  # `# E: bad` is not mypy's message
+    seen = json.loads(log.read_text(encoding="utf-8"))
+    assert len(seen) == 2  # the batch, then the failed item alone
+    assert all(Path(c["argv"][0]).name == "mypy" for c in seen)
+    assert [Path(c["cwd"]).is_dir() for c in seen] == [True, False]  # a solo run's folder is gone afterwards
+    assert seen[0]["env"]["MYPYPATH"].endswith(str(tmp_path))
