@@ -454,7 +454,16 @@ def copies(corpus: Corpus, where: Path, n: int) -> Corpus:
     """The corpus n times over: each copy's files get their own module names."""
     shutil.rmtree(where, ignore_errors=True)
     shutil.copytree(corpus.root / "cases", where / "cases")
-    shutil.copy(corpus.root / "divergences.toml", where / "divergences.toml")
+    # The `.py` cases only: the registry loses the entries only YAML lines name (it refuses unused ones).
+    used = {d for case in corpus.cases for spec in case.lines.values() for d in spec.divergences}
+    kept: list[str] = []
+    keep = True
+    for line in (corpus.root / "divergences.toml").read_text(encoding="utf-8").splitlines(keepends=True):
+        if header := re.match(r"^\[([^\]]+)\]", line):
+            keep = header.group(1) in used
+        if keep:
+            kept.append(line)
+    (where / "divergences.toml").write_text("".join(kept), encoding="utf-8")
     for path in sorted((where / "cases").rglob("check_*.py")):
         stem, _, gate = path.stem.partition("-")
         for i in range(1, n):

@@ -100,3 +100,13 @@ def test_the_recorded_commands_are_the_ones_the_engine_ran(tmp_path: Path) -> No
     assert all(Path(c["argv"][0]).name == "mypy" for c in seen)
     assert [Path(c["cwd"]).is_dir() for c in seen] == [True, False]  # a solo run's folder is gone afterwards
     assert seen[0]["env"]["MYPYPATH"].endswith(str(tmp_path))
+
+
+def test_the_growth_corpus_loads(tmp_path: Path) -> None:
+    """P1, P2 and P6 copy the `.py` cases; the copy must load although YAML lines name some divergences."""
+    from bgtyping.corpus import load_corpus
+
+    corpus = load_corpus(bench.ROOT / "typing_tests")
+    twice = bench.copies(corpus, tmp_path / "x2", 2)
+    assert len(twice.cases) == 2 * len(corpus.cases)
+    assert not twice.yaml_entries
