@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from bgtyping import checkers
+from bgtyping.checkers.common import JsonStream
 from bgtyping.corpus.pycases import parse_case
 from bgtyping.engine.health import health
 from bgtyping.engine.judge import judge
@@ -74,3 +75,55 @@ def test_the_installed_checker_still_prints_what_was_recorded(checker: str, tmp_
     parsed = checkers.get(checker).parse(stdout, stderr, spec_for(checker, tmp_path))
     _, _, expected = _recorded(checker, tmp_path)
     assert as_data(parsed, tmp_path) == expected, "re-record with `python -m tests.recorded.record` and review"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["[]", " [ ] ", "[1]", '[{"a": [1, {"b": null}]}, "x,]", 2.5e3, true]\n', '[\n  {"k": "\\u00e9\\"]"},\n  []\n]'],
+)
+def test_a_streamed_array_is_what_json_reads(text: str) -> None:
+    stream = JsonStream(text)
+    assert list(stream.items()) == json.loads(text)
+    stream.end()
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["[1", "[1,]", "[1 2]", "[1] x", "[1]]", '{"a": 1}', "", "[,1]", "[1,,2]", '["a]'],
+)
+def test_a_broken_array_is_refused_as_json_refuses_it(text: str) -> None:
+    stream = JsonStream(text)
+    with pytest.raises(ValueError):  # noqa: PT011, PT012 - json.JSONDecodeError or ours; reading or `end`
+        list(stream.items())
+        stream.end()
+
+
+@pytest.mark.parametrize(
+    ("text", "errors"),
+    [
+        ('{"errors": []}', []),
+        ('{"x": {"errors": [9]}, "errors": [1, 2], "y": "}"}', [1, 2]),
+        (' {"errors" : [ {"a": 1} ] } \n', [{"a": 1}]),
+    ],
+)
+def test_a_streamed_object_is_what_json_reads(text: str, errors: list[object]) -> None:
+    stream = JsonStream(text)
+    found: list[object] = []
+    for key in stream.members():
+        if key == "errors":
+            found.extend(stream.items())
+        else:
+            stream.value()
+    stream.end()
+    assert found == errors == json.loads(text)["errors"]
+
+
+@pytest.mark.parametrize(
+    "text", ['{"errors": [1], "errors": [2]}', '{"errors": [1]', '{"errors" [1]}', "{1: 2}", '{"a": 1,}', '{"a": 1} {}']
+)
+def test_a_broken_object_is_refused(text: str) -> None:
+    stream = JsonStream(text)
+    with pytest.raises(ValueError):  # noqa: PT011, PT012
+        for key in stream.members():
+            list(stream.items()) if key == "errors" else stream.value()
+        stream.end()

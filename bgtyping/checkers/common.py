@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from pathlib import Path
+from typing import cast
 
 from ..fsutil import atomic_write
 from ..model import Diagnostic, EngineError
@@ -66,3 +68,69 @@ def resolver(root: Path, staged: Collection[str] = ()) -> Callable[[str], str]:
         return found
 
     return resolve
+
+
+_WS = re.compile(r"[ \t\n\r]*")
+_DECODER = json.JSONDecoder()
+
+
+class JsonStream:
+    """A JSON document read one member at a time: a checker's 20 MB report never becomes one tree of dicts.
+
+    It accepts exactly what `json.loads` accepts for an array or an object (a key given twice is refused,
+    as a report that says two things); `end()` proves nothing follows.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.pos = 0
+
+    def _peek(self) -> str:
+        self.pos = _WS.match(self.text, self.pos).end()  # type: ignore[union-attr]  # matches the empty string
+        return self.text[self.pos : self.pos + 1]
+
+    def _expect(self, char: str) -> None:
+        if self._peek() != char:
+            raise ValueError(f"expected {char!r} at character {self.pos}")
+        self.pos += 1
+
+    def value(self) -> object:
+        self._peek()
+        found, self.pos = _DECODER.raw_decode(self.text, self.pos)
+        return cast(object, found)
+
+    def items(self) -> Iterator[object]:
+        """The elements of the array that comes next."""
+        self._expect("[")
+        if self._peek() == "]":
+            self.pos += 1
+            return
+        while True:
+            yield self.value()
+            if self._peek() != ",":
+                self._expect("]")
+                return
+            self.pos += 1
+
+    def members(self) -> Iterator[str]:
+        """The keys of the object that comes next; the caller reads each one's value (`value`, `items`)."""
+        self._expect("{")
+        if self._peek() == "}":
+            self.pos += 1
+            return
+        seen: set[str] = set()
+        while True:
+            key = self.value()
+            if not isinstance(key, str) or key in seen:
+                raise ValueError(f"a key that is not a string, or given twice, before character {self.pos}")
+            seen.add(key)
+            self._expect(":")
+            yield key
+            if self._peek() != ",":
+                self._expect("}")
+                return
+            self.pos += 1
+
+    def end(self) -> None:
+        if self._peek():
+            raise ValueError(f"extra data at character {self.pos}")

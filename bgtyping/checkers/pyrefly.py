@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
 from typing import cast
 
 from ..model import PLUGIN_CODES, Diagnostic, Severity
-from .common import Defaults, not_its_output, resolver, write_config
+from .common import Defaults, JsonStream, not_its_output, resolver, write_config
 from .protocol import Parsed, RunSpec
 
 CODES: Mapping[str, frozenset[str]] = {
@@ -61,20 +60,31 @@ class Pyrefly(Defaults):
 
     def parse(self, stdout: str, stderr: str, spec: RunSpec) -> Parsed:
         try:
-            data = cast(dict[str, list[dict[str, object]]], json.loads(stdout))
             resolve = resolver(spec.workdir, spec.origin)
-            found = tuple(
-                Diagnostic(
-                    path=resolve(str(raw["path"])),
-                    line=int(cast(int, raw["line"])),
-                    column=int(cast(int, raw["column"])),
-                    severity=_SEVERITY[str(raw["severity"])],
-                    code=str(raw["name"]),
-                    message=str(raw["concise_description"]),
-                )
-                for raw in data["errors"]
-            )
+            found: list[Diagnostic] = []
+            stream = JsonStream(stdout)
+            reported = False
+            for member in stream.members():
+                if member != "errors":
+                    stream.value()
+                    continue
+                reported = True
+                for item in stream.items():
+                    raw = cast(dict[str, object], item)
+                    found.append(
+                        Diagnostic(
+                            path=resolve(str(raw["path"])),
+                            line=int(cast(int, raw["line"])),
+                            column=int(cast(int, raw["column"])),
+                            severity=_SEVERITY[str(raw["severity"])],
+                            code=str(raw["name"]),
+                            message=str(raw["concise_description"]),
+                        )
+                    )
+            stream.end()
+            if not reported:
+                raise KeyError("errors")
         except (ValueError, KeyError, TypeError) as exc:
             raise not_its_output(self.name, stdout, exc) from exc
         modules = _MODULES.search(stderr)
-        return Parsed(found, int(modules.group(1).replace(",", "")) if modules else None)
+        return Parsed(tuple(found), int(modules.group(1).replace(",", "")) if modules else None)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
 from typing import cast
 
 from ..model import PLUGIN_CODES, Diagnostic, Severity
-from .common import Defaults, not_its_output, resolver, write_config
+from .common import Defaults, JsonStream, not_its_output, resolver, write_config
 from .protocol import Parsed, RunSpec
 
 CODES: Mapping[str, frozenset[str]] = {
@@ -70,7 +69,9 @@ class Ty(Defaults):
         try:
             found: list[Diagnostic] = []
             resolve = resolver(spec.workdir, spec.origin)
-            for raw in cast(list[dict[str, object]], json.loads(stdout)):
+            stream = JsonStream(stdout)
+            for item in stream.items():
+                raw = cast(dict[str, object], item)
                 location = cast(dict[str, object], raw["location"])
                 begin = cast(dict[str, dict[str, int]], location["positions"])["begin"]
                 code = str(raw["check_name"])
@@ -84,6 +85,7 @@ class Ty(Defaults):
                         message=str(raw["description"]).removeprefix(f"{code}: "),
                     )
                 )
+            stream.end()
         except (ValueError, KeyError, TypeError) as exc:
             raise not_its_output(self.name, stdout, exc) from exc
         indexed = _INDEXED.search(stderr)

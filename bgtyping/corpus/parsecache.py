@@ -52,6 +52,7 @@ class ParseCache:
         self.parser = _parser_id()
         self._entries: dict[str, object] = {}
         self._used: dict[str, object] = {}  # what this run read or wrote: all a save keeps
+        self._specs: dict[object, LineSpec] = {}
         self._added = False
         try:
             raw: object = json.loads(path.read_bytes())
@@ -73,9 +74,11 @@ class ParseCache:
                 if not all(i in divergences for i in ids):
                     return None  # parsed again, so the unknown id is reported as parsing reports it
                 codes = cast(dict[str, list[str]], explicit)
-                lines[int(number)] = LineSpec(
-                    frozenset(cast(list[str], kinds)), {c: frozenset(v) for c, v in codes.items()}, ids
-                )
+                memo = (tuple(cast(list[str], kinds)), tuple((c, tuple(v)) for c, v in codes.items()), ids)
+                spec = self._specs.get(memo)
+                if spec is None:  # one object per distinct claim: most lines of a large corpus repeat one
+                    spec = self._specs[memo] = LineSpec(frozenset(memo[0]), {c: frozenset(v) for c, v in memo[1]}, ids)
+                lines[int(number)] = spec
         except (TypeError, ValueError, AttributeError):
             return None  # absent, or not an entry this code wrote
         if not isinstance(claim, str) or not (static_only is None or isinstance(static_only, str)):
