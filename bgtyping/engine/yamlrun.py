@@ -322,10 +322,7 @@ def _run(
     command: list[str], cwd: Path, env: Mapping[str, str], timeout: float, forks: ForkPool | None = None
 ) -> tuple[int, str]:
     try:
-        if forks is not None:
-            done = forks.run(command, cwd=cwd, env=env, timeout=timeout)
-        else:
-            done = PROCESSES.run(command, cwd=cwd, env=env, timeout=timeout)
+        done = (forks or PROCESSES).run(command, cwd=cwd, env=env, timeout=timeout)
     except TimedOut:
         raise EngineError(f"mypy did not finish within {timeout:g} s (in {cwd})") from None
     except OSError as exc:

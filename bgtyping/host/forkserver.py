@@ -105,12 +105,16 @@ class ForkPool:
         self._lock = threading.Lock()
         self._workers: dict[tuple[int, str, tuple[tuple[str, str], ...]], _Worker] = {}
         self._broken: set[tuple[int, str, tuple[tuple[str, str], ...]]] = set()
+        self._pythons: dict[str, str | None] = {}
         self.forked = 0  # runs served by a worker, for tests and progress
 
     def usable(self, script: str, env: Mapping[str, str]) -> str | None:
         if not hasattr(os, "fork") or any(name.startswith("PYTHON") for name in env):
             return None
-        return shebang_python(script)
+        with self._lock:  # read once per script, not once per run
+            if script not in self._pythons:
+                self._pythons[script] = shebang_python(script)
+            return self._pythons[script]
 
     def run(self, command: Sequence[str], *, cwd: Path, env: Mapping[str, str], timeout: float) -> Finished:
         python = self.usable(command[0], env)
@@ -130,7 +134,8 @@ class ForkPool:
             except OSError:  # the worker could not start: the plain way says why, if it fails too
                 done = None
             if done is not None:
-                self.forked += 1
+                with self._lock:
+                    self.forked += 1
                 return done
             self._drop(key)  # gone: this environment runs as subprocesses from now on
             self._broken.add(key)
