@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import io
 import json
 import os
 import shutil
@@ -146,6 +147,33 @@ def test_atomic_write_keeps_the_old_file_when_the_disk_is_full(tmp_path: Path, m
         fsutil.atomic_write(path, '{"new": true}' * 1000)
     assert path.read_text(encoding="utf-8") == '{"old": true}'
     assert [p.name for p in tmp_path.iterdir()] == ["mypy.json"]  # no temporary file left behind
+
+
+def test_a_full_disk_while_staging_a_new_case_leaves_no_half_written_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A new staged file is written in place (no temp file): a failed write must not leave it behind."""
+
+    class Full(io.BufferedWriter):
+        def write(self, data: object) -> int:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    def full_open(path: Path, mode: str) -> Full:
+        assert mode == "xb"  # the one open() of fsutil
+        return Full(io.FileIO(path, "x"))
+
+    (tmp_path / "cases").mkdir()
+    monkeypatch.setattr(fsutil, "open", full_open, raising=False)
+    with pytest.raises(EngineError, match="No space left on device"):
+        fsutil.write_if_changed(tmp_path / "cases" / "check_a.py", b"x = 1\n")
+    assert list((tmp_path / "cases").iterdir()) == []
+
+
+def test_a_torn_staged_file_is_rewritten_by_the_next_run(tmp_path: Path) -> None:
+    path = tmp_path / "check_a.py"
+    path.write_bytes(b"x = ")  # what a crash mid-write leaves
+    fsutil.write_if_changed(path, b"x = 1\n")
+    assert path.read_bytes() == b"x = 1\n"
 
 
 def test_a_full_disk_while_writing_results_is_one_line_and_the_old_results_survive(

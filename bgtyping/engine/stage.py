@@ -9,7 +9,7 @@ from collections.abc import Callable, Generator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..fsutil import write_if_changed
+from ..fsutil import holds, write_if_changed
 from ..host.interpreter import Interpreter
 from ..model import Case, EngineError, Plan, RunKey
 from .health import probe_cases
@@ -40,7 +40,7 @@ class Stage:
         """A staged copy that changed while checkers read it would make every verdict a guess."""
         for path, data in self.data.items():
             try:
-                same = Path(path).read_bytes() == data
+                same = holds(path, data)
             except OSError:
                 same = False
             if not same:
