@@ -128,18 +128,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def checkers_from(values: Sequence[str] | None) -> list[str]:
-    names = [n.strip() for v in values or ["mypy"] for n in v.split(",") if n.strip()]
-    if "all" in names:
-        return list(CHECKER_NAMES)
-    for name in names:
-        if name not in CHECKER_NAMES:
-            raise EngineError(f"--checker {name}: unknown; known: {', '.join(CHECKER_NAMES)}, all")
-    if not names:
-        raise EngineError("--checker needs a name")
-    return list(dict.fromkeys(names))
-
-
 def options_from(args: argparse.Namespace) -> yamlrun.Options:
     for flag, value in (
         ("--mypy-ini-file", args.mypy_ini_file),
@@ -191,7 +179,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     started = time.perf_counter()
     try:
-        names = checkers_from(args.checker)
+        names = yamlcheck.checkers_from(args.checker)
         options = options_from(args)
         if "mypy" in names:
             options = dataclasses.replace(options, mypy=yamlrun.find_mypy())

@@ -5,6 +5,10 @@ under the same node ids (`file::case[params]`), with the same options, and gives
 `bgtyping yaml` gives it (bgtyping/engine/yamlrun.py). The items pytest keeps after `-k`, `-m` or
 `--deselect` run together, in batches, before the first of them reports. It stays off while
 pytest-mypy-plugins itself is installed: one collector per file.
+
+`--bgtyping-checker pyright` (as `bgtyping yaml --checker`) adds, for every case, one item per other
+checker, `file::case[params][pyright]`, with the line-by-line verdict of bgtyping/engine/yamlcheck.py;
+a case its `bgtyping: not-comparable:` key names is skipped under that checker, with the case's reason.
 """
 
 from __future__ import annotations
@@ -12,6 +16,8 @@ from __future__ import annotations
 import dataclasses
 import functools
 import importlib.metadata
+import re
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,9 +25,11 @@ from typing import Any
 import pytest
 
 from . import escape
+from .corpus.divergences import load_divergences
 from .corpus.yamlfile import is_yaml_test_file, load_files
-from .engine import yamlrun
-from .model import EngineError
+from .engine import yamlcheck, yamlrun
+from .engine.stage import locked
+from .model import CHECKER_NAMES, Divergence, EngineError
 
 _STATE = pytest.StashKey["_Batch"]()
 
@@ -32,8 +40,14 @@ def _pytest_mypy_plugins_installed() -> bool:
 
 
 class _Batch:
-    def __init__(self, options: yamlrun.Options) -> None:
+    def __init__(self, options: yamlrun.Options, checkers: list[str], divergences: dict[str, Divergence]) -> None:
         self.options = options
+        self.checkers = checkers
+        self.divergences = divergences
+        self.python = Path(sys.executable)  # the packages every checker reads: those of the environment pytest runs in
+        self.python_version = "{}.{}".format(*sys.version_info)
+        self.cells: dict[tuple[str, int], yamlcheck.Cell] = {}  # (checker, id of the item) -> its verdict
+        self.broken: dict[str, str] = {}  # checker -> why its run gave no verdicts
         self.done = False
 
 
@@ -53,6 +67,23 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--mypy-allow-duplicate-case-ids",
         action="store_true",
         help="run a case name defined twice in a file both times",
+    )
+    group.addoption(
+        "--bgtyping-checker",
+        action="append",
+        metavar="NAME",
+        help=f"judge every case under this checker too (repeat, or NAME,NAME; default: mypy); one of "
+        f"{', '.join(CHECKER_NAMES)}, or `all`. Each other checker's items are `case[...][NAME]`",
+    )
+    group.addoption(
+        "--bgtyping-divergences",
+        metavar="FILE",
+        help="a divergence registry (divergences.toml) that `# diverge: ID` comments on YAML lines name",
+    )
+    group.addoption(
+        "--bgtyping-python-version",
+        metavar="X.Y",
+        help="the Python version checkers other than mypy check for (default: the one running pytest)",
     )
 
 
@@ -80,7 +111,20 @@ def pytest_configure(config: pytest.Config) -> None:
     )
     if base:
         options = dataclasses.replace(options, workdir=Path(str(base)).absolute() / "bgtyping-yaml")
-    config.stash[_STATE] = _Batch(options)
+    registry = config.getoption("--bgtyping-divergences")
+    try:
+        checkers = yamlcheck.checkers_from(config.getoption("--bgtyping-checker"), "--bgtyping-checker")
+        if registry and not Path(str(registry)).is_file():
+            raise EngineError(f"--bgtyping-divergences {registry}: no such file")
+        divergences = dict(load_divergences(Path(str(registry)))) if registry else {}
+    except EngineError as exc:
+        raise pytest.UsageError(escape.line(str(exc))) from None
+    batch = _Batch(options, checkers, divergences)
+    if version := config.getoption("--bgtyping-python-version"):
+        if not re.fullmatch(r"3\.\d{1,2}", str(version)):
+            raise pytest.UsageError(f"--bgtyping-python-version {version}: give it as 3.X")
+        batch.python_version = str(version)
+    config.stash[_STATE] = batch
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
@@ -107,7 +151,9 @@ class YamlFile(pytest.File):
         for item in found:
             if item.skipped:
                 continue  # pytest-mypy-plugins yields no item for a skipped case
-            yield YamlItem.from_parent(self, name=item.name, item=item)  # pyright: ignore[reportUnknownMemberType]
+            for checker in batch.checkers:
+                name = item.name if checker == "mypy" else f"{item.name}[{checker}]"
+                yield YamlItem.from_parent(self, name=name, item=item, checker=checker)  # pyright: ignore[reportUnknownMemberType]
 
 
 class _Failed(Exception):
@@ -115,9 +161,10 @@ class _Failed(Exception):
 
 
 class YamlItem(pytest.Item):
-    def __init__(self, *, item: yamlrun.Item, **kwargs: object) -> None:
+    def __init__(self, *, item: yamlrun.Item, checker: str = "mypy", **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]  # pytest's from_parent forwards these
         self.item = item
+        self.checker = checker
         for mark in item.case.marks:
             self.add_marker(mark)
 
@@ -126,18 +173,20 @@ class YamlItem(pytest.Item):
         if not batch.done:
             # Every item pytest kept, in one planned run: batches where they cannot change a verdict.
             batch.done = True
-            kept = [i.item for i in self.session.items if isinstance(i, YamlItem)]
-            try:
-                for each in kept:
-                    if batch.options.extension_hook:
-                        yamlrun.apply_hook(batch.options.extension_hook, each, batch.options, self.config)
-                    each.solo_reason = yamlrun.solo_reason(each, batch.options)
-                yamlrun.run_items(kept, batch.options)
-            except EngineError as exc:
-                for each in kept:
-                    each.problems = each.problems or [f"no verdict: {exc}"]
-        if self.item.problems or not self.item.judged:
-            raise _Failed("\n".join(escape.line(p) for p in self.item.problems or ["no verdict was reached"]))
+            _run_kept([i for i in self.session.items if isinstance(i, YamlItem)], batch)
+        if self.checker == "mypy":
+            if self.item.problems or not self.item.judged:
+                raise _Failed("\n".join(escape.line(p) for p in self.item.problems or ["no verdict was reached"]))
+            return
+        cell = batch.cells.get((self.checker, id(self.item)))
+        if cell is None:  # its hook broke it, or the whole run did
+            reasons = [batch.broken[self.checker]] if self.checker in batch.broken else self.item.problems
+            raise _Failed("\n".join(escape.line(p) for p in reasons or ["no verdict was reached"]))
+        if cell.outcome == yamlcheck.NOT_COMPARABLE:
+            # Reported at the case's own line, as a skip mark's is (pytest's keyword since 7.0).
+            raise pytest.skip.Exception(f"not comparable under {self.checker}: {cell.reason}", _use_item_location=True)
+        if cell.outcome != yamlcheck.PASS:
+            raise _Failed("\n".join(escape.line(str(p)) for p in cell.problems) or "failed")
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
         if isinstance(excinfo.value, _Failed):
@@ -146,3 +195,41 @@ class YamlItem(pytest.Item):
 
     def reportinfo(self) -> tuple[Path, int, str]:
         return self.path, self.item.case.line - 1, self.name
+
+
+def _run_kept(kept: list[YamlItem], batch: _Batch) -> None:
+    """mypy over the cases it keeps, then each other checker over its own; a broken run fails its items."""
+    options = batch.options
+    by_checker: dict[str, dict[int, yamlrun.Item]] = {}
+    for node in kept:
+        by_checker.setdefault(node.checker, {})[id(node.item)] = node.item
+    items = list({k: i for chosen in by_checker.values() for k, i in chosen.items()}.values())
+    try:
+        for each in items:
+            if options.extension_hook:
+                yamlrun.apply_hook(options.extension_hook, each, options, kept[0].config)
+            each.solo_reason = yamlrun.solo_reason(each, options)
+        if any(name != "mypy" for name in by_checker):
+            yamlcheck.check_divergences(items, batch.divergences)
+    except EngineError as exc:
+        for each in items:
+            each.problems = each.problems or [f"no verdict: {exc}"]
+        return
+    hooked = {id(i) for i in items if i.problems}  # broken by its hook, before any checker ran: no verdict anywhere
+    # One process per workdir: two runs would write each other's item folders and mypy caches.
+    with locked(options.workdir, lambda text: None):
+        for name, chosen in by_checker.items():
+            try:
+                if name == "mypy":
+                    yamlrun.run_items(list(chosen.values()), options)
+                    continue
+                live = [i for k, i in chosen.items() if k not in hooked]
+                for cell in yamlcheck.run_checker(
+                    live, name, options, batch.python, batch.python_version, None, batch.divergences
+                ):
+                    batch.cells[(name, id(cell.item))] = cell
+            except EngineError as exc:
+                if name == "mypy":
+                    for each in chosen.values():
+                        each.problems = each.problems or [f"no verdict: {exc}"]
+                batch.broken[name] = f"no verdict under {name}: {exc}"

@@ -214,6 +214,50 @@ def test_pytest_runs_the_same_yaml_files_once_pytest_mypy_plugins_is_replaced(
     typing_dir.rmdir()
 
 
+def test_the_drop_in_judges_every_case_under_pyright_too(world: tuple[Path, dict[str, str]]) -> None:
+    """`--bgtyping-checker`: one more item per case and checker; not comparable is a skip with its reason."""
+    repo, env = world
+    typing_dir = repo / "typesafety"
+    typing_dir.mkdir()
+    (typing_dir / "test-tasks.yml").write_text(SUITE + NOT_FOR_PYRIGHT, encoding="utf-8")
+    (repo / "mypy.ini").write_text("[mypy]\nshow_error_codes = True\n", encoding="utf-8")
+    command = "python -m pytest typesafety --mypy-ini-file=mypy.ini -p no:cacheprovider -v -rs"
+    proc = sh(command + " --bgtyping-checker=mypy,pyright", repo, env)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    for nodeid in ("revealed", "revealed[pyright]", "parametrized[value=1,type=int]", "expected_to_fail"):
+        assert f"typesafety/test-tasks.yml::{nodeid} PASSED" in proc.stdout
+    # pyright reveals the literal type where mypy reveals int: a true difference, named on its line
+    assert "typesafety/test-tasks.yml::parametrized[value=1,type=int][pyright] FAILED" in proc.stdout
+    assert "main:2: revealed type Literal[1] is not the expected int" in proc.stdout
+    assert "SKIPPED [1] typesafety/test-tasks.yml:21: not comparable under pyright: expect_fail" in proc.stdout, proc.stdout[-600:]
+    assert "2 failed, 5 passed, 1 skipped" in proc.stdout
+    # a wrong call without its claim fails under pyright alone
+    (typing_dir / "test-tasks.yml").write_text(SUITE.replace("  # ER: Argument 2", "  # Argument 2"))
+    proc = sh(command + " --bgtyping-checker=pyright -k revealed", repo, env)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "typesafety/test-tasks.yml::revealed[pyright] FAILED" in proc.stdout
+    assert "main:3: unexpected error reportArgumentType" in proc.stdout
+    assert "1 failed, 2 deselected" in proc.stdout
+    proc = sh(command + " --bgtyping-checker=pyrite", repo, env)
+    assert proc.returncode == 4
+    assert "--bgtyping-checker pyrite: unknown" in proc.stderr
+    assert untracked(repo, env) == ["?? mypy.ini", "?? typesafety/test-tasks.yml"]
+    (repo / "mypy.ini").unlink()
+    (typing_dir / "test-tasks.yml").unlink()
+    typing_dir.rmdir()
+
+
+NOT_FOR_PYRIGHT = """\
+- case: expected_to_fail
+  expect_fail: true
+  bgtyping:
+    not-comparable:
+      pyright: "expect_fail"
+  main: |
+    reveal_type(1)  # N: Revealed type is "builtins.str"
+"""
+
+
 IMPORT_ALL = """
 import importlib, pkgutil, sys
 import bgtyping

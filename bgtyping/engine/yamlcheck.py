@@ -30,7 +30,7 @@ from ..checkers.mypy import CODES as MYPY_CODES
 from ..checkers.protocol import RunSpec, TypeChecker
 from ..corpus.yamlfile import diverge_comments
 from ..host.hermetic import controlled_env
-from ..model import Diagnostic, Divergence, EngineError, RunKey
+from ..model import CHECKER_NAMES, Diagnostic, Divergence, EngineError, RunKey
 from . import yamlrun
 from .execute import execute
 from .health import health
@@ -77,6 +77,19 @@ class Where:
 
     item: int
     fname: str
+
+
+def checkers_from(values: Sequence[str] | None, flag: str = "--checker") -> list[str]:
+    """`--checker` / `--bgtyping-checker` values: names, comma lists or `all`, in order, each once."""
+    names = [n.strip() for v in values or ["mypy"] for n in v.split(",") if n.strip()]
+    if "all" in names:
+        return list(CHECKER_NAMES)
+    for name in names:
+        if name not in CHECKER_NAMES:
+            raise EngineError(f"{flag} {name}: unknown; known: {', '.join(CHECKER_NAMES)}, all")
+    if not names:
+        raise EngineError(f"{flag} needs a name")
+    return list(dict.fromkeys(names))
 
 
 def kind_codes(checker: TypeChecker, mypy_code: str) -> frozenset[str] | None:
