@@ -49,6 +49,7 @@ class _Batch:
         self.cells: dict[tuple[str, int], yamlcheck.Cell] = {}  # (checker, id of the item) -> its verdict
         self.broken: dict[str, str] = {}  # checker -> why its run gave no verdicts
         self.done = False
+        self.not_comparable = 0
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -127,6 +128,19 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[_STATE] = batch
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Every item that ran not comparable is not a passing run, as in `bgtyping yaml`: nothing was checked."""
+    batch = session.config.stash.get(_STATE, None)
+    ran = [i for i in session.items if isinstance(i, YamlItem)]
+    if batch is not None and batch.done and exitstatus == 0 and ran and batch.not_comparable == len(ran):
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.write("\n")  # after the progress dots
+            reporter.write_line("error: every YAML item was not comparable under its checker: nothing was checked")
+
+
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
     if _pytest_mypy_plugins_installed() or not is_yaml_test_file(file_path):
         return None
@@ -183,6 +197,7 @@ class YamlItem(pytest.Item):
             reasons = [batch.broken[self.checker]] if self.checker in batch.broken else self.item.problems
             raise _Failed("\n".join(escape.line(p) for p in reasons or ["no verdict was reached"]))
         if cell.outcome == yamlcheck.NOT_COMPARABLE:
+            batch.not_comparable += 1
             # Reported at the case's own line, as a skip mark's is (pytest's keyword since 7.0).
             raise pytest.skip.Exception(f"not comparable under {self.checker}: {cell.reason}", _use_item_location=True)
         if cell.outcome != yamlcheck.PASS:

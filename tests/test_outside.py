@@ -229,8 +229,11 @@ def test_the_drop_in_judges_every_case_under_pyright_too(world: tuple[Path, dict
     # pyright reveals the literal type where mypy reveals int: a true difference, named on its line
     assert "typesafety/test-tasks.yml::parametrized[value=1,type=int][pyright] FAILED" in proc.stdout
     assert "main:2: revealed type Literal[1] is not the expected int" in proc.stdout
-    assert "SKIPPED [1] typesafety/test-tasks.yml:21: not comparable under pyright: expect_fail" in proc.stdout, proc.stdout[-600:]
+    assert "SKIPPED [1] typesafety/test-tasks.yml:21: not comparable under pyright: expect_fail" in proc.stdout
     assert "2 failed, 5 passed, 1 skipped" in proc.stdout
+    proc = sh(command + " --bgtyping-checker=pyright -k expected_to_fail", repo, env)  # nothing checked: exit 1
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "error: every YAML item was not comparable under its checker: nothing was checked" in proc.stdout
     # a wrong call without its claim fails under pyright alone
     (typing_dir / "test-tasks.yml").write_text(SUITE.replace("  # ER: Argument 2", "  # Argument 2"))
     proc = sh(command + " --bgtyping-checker=pyright -k revealed", repo, env)
