@@ -408,14 +408,19 @@ def test_a_foreign_or_damaged_parse_cache_is_ignored(make_corpus: MakeCorpus, tm
     assert load_corpus(root, parse_cache=cache).cases == expected  # and from what it wrote
 
 
-def test_a_damaged_parse_cache_entry_is_parsed_again(make_corpus: MakeCorpus, tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "damaged",
+    [json.dumps(["claim", None, {"3": "not a line"}]), "{not json", ["claim", None, {}], json.dumps([1, None, {}])],
+)
+def test_a_damaged_parse_cache_entry_is_parsed_again(make_corpus: MakeCorpus, tmp_path: Path, damaged: object) -> None:
     root = make_corpus({"check_good.py": GOOD})
     cache = tmp_path / "parsed.json"
     expected = load_corpus(root, parse_cache=cache).cases
     text = cache.read_text(encoding="utf-8")
     doc = json.loads(text)
     for key in doc["entries"]:
-        doc["entries"][key] = ["claim", None, {"3": "not a line"}]
+        assert isinstance(doc["entries"][key], str)  # each entry its own JSON text, decoded when read
+        doc["entries"][key] = damaged
     cache.write_text(json.dumps(doc), encoding="utf-8")
     assert load_corpus(root, parse_cache=cache).cases == expected
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import shutil
 import subprocess
 import sys
 import sysconfig
+import threading
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -56,6 +58,10 @@ class Executed:
     reused: bool
 
 
+# One checker's output is read and parsed at a time (Processes.output says why).
+_READING = threading.Lock()
+
+
 def execute(
     checker: TypeChecker, spec: RunSpec, timeout: float, procs: Processes, inputs: KeyInputs | None = None
 ) -> Executed:
@@ -67,31 +73,33 @@ def execute(
     if fingerprint is not None and (cached := store.load(spec.workdir, fingerprint)) is not None:
         return Executed(cached, fingerprint, True)
     started = time.perf_counter()
-    try:
-        proc = procs.run(cmd, cwd=spec.workdir, env=spec.env, timeout=timeout)
-    except TimedOut:
-        raise EngineError(f"{spec.key}: {checker.name} did not finish within {timeout:g} s; {_show(cmd)}") from None
-    except OSError as exc:
-        raise EngineError(f"{spec.key}: could not start {checker.name}: {exc.strerror or exc}") from None
-    seconds = time.perf_counter() - started
-    if proc.returncode not in checker.ok_exit_codes:
-        cause = _cause(proc.stderr or proc.stdout)
-        raise EngineError(
-            f"{spec.key}: {checker.name} crashed (exit {proc.returncode}): {cause}\n  {_show(cmd)}\n"
-            + _tail(proc.stderr or proc.stdout)
-        )
-    parsed = checker.parse(proc.stdout, proc.stderr, spec)
     originals = {staged: str(original) for staged, original in spec.origin.items()}
+    with contextlib.ExitStack() as held:
+        try:
+            proc = held.enter_context(
+                procs.output(cmd, cwd=spec.workdir, env=spec.env, timeout=timeout, one_at_a_time=_READING)
+            )
+        except TimedOut:
+            raise EngineError(f"{spec.key}: {checker.name} did not finish within {timeout:g} s; {_show(cmd)}") from None
+        except OSError as exc:
+            raise EngineError(f"{spec.key}: could not start {checker.name}: {exc.strerror or exc}") from None
+        seconds = time.perf_counter() - started
+        if proc.returncode not in checker.ok_exit_codes:
+            cause = _cause(proc.stderr or proc.stdout)
+            raise EngineError(
+                f"{spec.key}: {checker.name} crashed (exit {proc.returncode}): {cause}\n  {_show(cmd)}\n"
+                + _tail(proc.stderr or proc.stdout)
+            )
+        parsed = checker.parse(proc.stdout, proc.stderr, spec)
+        diagnostics = tuple(_unstage(d, originals) for d in parsed.diagnostics)
+        version, analysed = parsed.version, parsed.analyzed
+        del proc, parsed  # the output goes before the next checker's is read
     result = RunResult(
         key=spec.key,
-        version=parsed.version or version_of(exe, tuple(sorted(spec.env.items()))),
+        version=version or version_of(exe, tuple(sorted(spec.env.items()))),
         command=tuple(cmd),
-        diagnostics=tuple(_unstage(d, originals) for d in parsed.diagnostics),
-        analyzed=(
-            frozenset(originals.get(p, p) for p in parsed.analyzed)
-            if isinstance(parsed.analyzed, frozenset)
-            else parsed.analyzed
-        ),
+        diagnostics=diagnostics,
+        analyzed=frozenset(originals.get(p, p) for p in analysed) if isinstance(analysed, frozenset) else analysed,
         seconds=seconds,
     )
     return Executed(result, fingerprint, False)

@@ -8,7 +8,7 @@ import signal
 import subprocess
 import tempfile
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Generator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -42,6 +42,24 @@ class Processes:
         self.cancelled = threading.Event()
 
     def run(self, cmd: Sequence[str], *, cwd: Path, env: Mapping[str, str], timeout: float) -> Finished:
+        with self._ran(cmd, cwd=cwd, env=env, timeout=timeout) as (code, out, err):
+            return Finished(code, _text(out), _text(err))
+
+    @contextlib.contextmanager
+    def output(
+        self, cmd: Sequence[str], *, cwd: Path, env: Mapping[str, str], timeout: float, one_at_a_time: threading.Lock
+    ) -> Generator[Finished]:
+        """As `run`, but the output is read, and held, only inside the block, under `one_at_a_time`.
+
+        A large corpus makes each checker's JSON tens of megabytes; reading one while another is parsed
+        only doubles the peak (parsing holds the GIL, so nothing runs faster for it)."""
+        with self._ran(cmd, cwd=cwd, env=env, timeout=timeout) as (code, out, err), one_at_a_time:
+            yield Finished(code, _text(out), _text(err))
+
+    @contextlib.contextmanager
+    def _ran(
+        self, cmd: Sequence[str], *, cwd: Path, env: Mapping[str, str], timeout: float
+    ) -> Generator[tuple[int, IO[bytes], IO[bytes]]]:
         # Output goes to unnamed temporary files, read once at the end: no thread polls pipes while a
         # checker writes megabytes of JSON and logs.
         with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
@@ -71,7 +89,7 @@ class Processes:
                 raise Cancelled("interrupted")
             if expired.is_set():
                 raise TimedOut
-            return Finished(proc.returncode, _text(out), _text(err))
+            yield proc.returncode, out, err
 
     def start(self, cmd: Sequence[str], *, env: Mapping[str, str], stdin: int, stdout: int, stderr: IO[bytes]) -> Popen:
         """A long-lived child (a fork server's worker), killed by `cancel()` like any run until `finish()`."""
