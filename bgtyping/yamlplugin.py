@@ -232,7 +232,7 @@ def _run_kept(kept: list[YamlItem], batch: _Batch) -> None:
         return
     hooked = {id(i) for i in items if i.problems}  # broken by its hook, before any checker ran: no verdict anywhere
     # One process per workdir: two runs would write each other's item folders and mypy caches.
-    with locked(options.workdir, lambda text: None):
+    with locked(options.workdir, lambda text: print(text, file=sys.stderr, flush=True)):
         for name, chosen in by_checker.items():
             try:
                 if name == "mypy":

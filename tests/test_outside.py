@@ -7,6 +7,7 @@ holds nothing the user did not ask for.
 
 from __future__ import annotations
 
+import fcntl
 import os
 import subprocess
 import sys
@@ -241,6 +242,22 @@ def test_the_drop_in_judges_every_case_under_pyright_too(world: tuple[Path, dict
     assert "typesafety/test-tasks.yml::revealed[pyright] FAILED" in proc.stdout
     assert "main:3: unexpected error reportArgumentType" in proc.stdout
     assert "1 failed, 2 deselected" in proc.stdout
+    # another run on the same testing base: this one says so and waits, never sharing item folders
+    base = repo.parent / "base"
+    (base / "bgtyping-yaml").mkdir(parents=True)
+    with open(base / "bgtyping-yaml" / ".lock", "w", encoding="utf-8") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        waiting = subprocess.Popen(
+            f"{command} --bgtyping-checker=pyright -k revealed --mypy-testing-base={base}", shell=True, cwd=repo,
+            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        assert waiting.stderr is not None
+        assert "waiting for another bgtyping run that uses" in waiting.stderr.readline()
+        assert waiting.poll() is None
+        fcntl.flock(lock, fcntl.LOCK_UN)
+    out, _ = waiting.communicate(timeout=600)
+    assert waiting.returncode == 1
+    assert "1 failed, 2 deselected" in out
     proc = sh(command + " --bgtyping-checker=pyrite", repo, env)
     assert proc.returncode == 4
     assert "--bgtyping-checker pyrite: unknown" in proc.stderr
