@@ -142,6 +142,23 @@ def test_what_zuban_does_with_a_pattern_outside_its_config_folder(awkward: Path)
     assert "No Python files found" in proc.stdout + proc.stderr
 
 
+def test_zuban_links_nothing_for_files_below_its_run_folder(tmp_path: Path) -> None:
+    """A YAML item's files sit in the run's folder: their patterns expand there, and no link loops back to it."""
+    work = tmp_path / "[x]" / "zuban"
+    files = [work / "main.py", work / "pkg" / "mod [y].py"]
+    for path in files:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(ERROR, encoding="utf-8")
+    spec = spec_for("zuban", work, files, work)
+    _, result, problems = run("zuban", spec)
+    assert problems == []
+    assert not (work / "zuban-files").exists()
+    assert {d.path for d in result.diagnostics} == {str(f) for f in files}
+    around = spec_for("zuban", tmp_path, [tmp_path / "[x]" / "check_a.py"], work)
+    with pytest.raises(EngineError, match="a link would loop"):
+        checkers.get("zuban").command(find_executable("zuban"), around)
+
+
 @pytest.mark.parametrize("checker", CHECKER_NAMES)
 def test_a_file_the_checker_drops_is_a_health_problem(checker: str, awkward: Path) -> None:
     """A listed file that is gone (the checker skips it, or says it is missing) never passes the health check."""

@@ -4,6 +4,9 @@ Its files are the config's `project-includes`: globs (absolute ones work), so ea
 match itself alone. pyrefly leaves out of them, silently, whatever its default excludes match
 (`**/venv/**`, dot folders, `node_modules`, the interpreter's site-packages) and what a `.gitignore`
 above names; the engine's own workdir is `~/.cache/bgtyping`, a dot folder. Both are turned off.
+An escaped pattern is expanded by walking the tree below the deepest folder above it whose name
+needs no escaping: a workdir whose path holds `[`, `*` or `?` makes pyrefly walk that folder, and a
+broken link or a link loop anywhere below it fails the run (exit 1, no JSON: refused, never judged).
 """
 
 from __future__ import annotations

@@ -8,9 +8,10 @@ Each entry is a glob, and zuban (0.10.2) treats the two kinds differently: a pat
 or `?` is taken as it stands, wherever it is; one with them (escaped: `[[]`) is expanded only below
 the config's own folder, skipping dot folders, `node_modules`, `__pycache__` and `site-packages` on
 the way, and found nowhere else ("No Python files found", exit 2). So when a path needs escaping,
-the run's folder gets a link, `zuban-files`, to the folder that holds every file, and each entry
-names its file through that link; a file below a folder zuban's expansion skips is then refused
-before zuban starts. The staged names of the engine's corpus never need escaping.
+the run's folder gets a link, `zuban-files`, to the folder that holds every file (none when the
+files are below the run's folder already, as a YAML item's are), and each entry names its file
+through it; a file below a folder zuban's expansion skips is then refused before zuban starts.
+The staged names of the engine's corpus never need escaping; only a workdir path with one does.
 """
 
 from __future__ import annotations
@@ -114,16 +115,20 @@ def _entries(spec: RunSpec) -> list[str]:
     if all(glob_literal(f) == f for f in files):
         return files
     base = os.path.commonpath([os.path.dirname(f) for f in files])
+    inside = os.path.commonpath([base, spec.workdir]) == str(spec.workdir)  # a YAML item's files: no link
+    if not inside and os.path.commonpath([base, spec.workdir]) == base:
+        raise EngineError(f"zuban cannot be given files around its own run folder {spec.workdir} (a link would loop)")
     entries: list[str] = []
     for path in files:
-        below = os.path.relpath(path, base)
+        below = os.path.relpath(path, spec.workdir if inside else base)
         if _SKIPPED.search("/" + below):
             raise EngineError(
                 f"zuban cannot be given {path!r}: a `[`, `*` or `?` makes its `files` entry a pattern, "
                 "and its patterns find nothing below a dot folder, node_modules, __pycache__ or site-packages"
             )
-        entries.append(glob_literal(str(link / below)))
-    os.symlink(base, link, target_is_directory=True)
+        entries.append(glob_literal(path if inside else str(link / below)))
+    if not inside:
+        os.symlink(base, link, target_is_directory=True)
     return entries
 
 
