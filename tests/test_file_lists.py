@@ -23,10 +23,11 @@ import pytest
 from bgtyping import checkers
 from bgtyping.checkers.protocol import Parsed, RunSpec
 from bgtyping.checkers.ty import include_pattern
-from bgtyping.engine.execute import find_executable
+from bgtyping.engine.execute import _show, find_executable  # pyright: ignore[reportPrivateUsage]
 from bgtyping.engine.health import health
 from bgtyping.host.hermetic import controlled_env
 from bgtyping.model import CHECKER_NAMES, EngineError, RunKey, RunResult
+from bgtyping.reuse.key import KeyInputs
 
 ERROR = 'x: int = "not an int"\n'
 # A workdir whose every name a list must carry as it is: a space, a non-ASCII letter, a glob bracket,
@@ -66,6 +67,7 @@ def run(checker: str, spec: RunSpec, preexec: Callable[[], None] | None = None) 
     module = checkers.get(checker)
     cmd = module.command(find_executable(module.executable), spec)
     assert not any(str(f) in cmd for f in spec.files), "a case file on the command line"
+    assert len(_show(cmd)) < 1000  # what a crash report shows stays one short line, whatever the batch
     proc = subprocess.run(
         cmd, cwd=spec.workdir, env=dict(spec.env), capture_output=True, text=True, check=False, preexec_fn=preexec
     )
@@ -228,3 +230,40 @@ def test_more_files_than_argv_can_carry(checker: str, many: tuple[Path, list[Pat
 def test_the_limit_is_what_this_test_lowers() -> None:
     """The machine's own limit is larger: the test above proves nothing if the lowered one does not bite."""
     assert os.sysconf("SC_ARG_MAX") > STACK // 4
+
+
+@pytest.mark.parametrize("checker", CHECKER_NAMES)
+def test_a_changed_list_misses_the_reuse_key(checker: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The command line no longer names the files: the list the engine wrote is what the key must cover."""
+    monkeypatch.setattr(KeyInputs, "engine", lambda self: "engine")
+    monkeypatch.setattr(KeyInputs, "checker", lambda self, checker, exe: "checker")
+    monkeypatch.setattr(KeyInputs, "target", lambda self, name: "target")
+    cases = tmp_path / "stage" / "cases"
+    cases.mkdir(parents=True)
+    files = [cases / f"check_{n}.py" for n in "abc"]
+    for path in files:
+        path.write_text(ERROR, encoding="utf-8")
+    module = checkers.get(checker)
+    exe = find_executable(module.executable)
+    workdir = tmp_path / "run" / checker
+    inputs = KeyInputs(tmp_path, {}, {}, {str(f): f.read_bytes() for f in files})
+
+    def key(batch: Sequence[Path]) -> tuple[list[str], str]:
+        spec = spec_for(checker, tmp_path, batch, workdir)
+        cmd = module.command(exe, spec)
+        return cmd, inputs.key(module, exe, cmd, spec)
+
+    cmd, first = key(files)
+    assert key(files) == (cmd, first)
+    fewer, missed = key(files[:2])
+    assert fewer == cmd  # the same command line ...
+    assert missed != first  # ... over another list: a miss
+    key(files)
+    written = [p for p in workdir.iterdir() if p.is_file() and "check_c" in p.read_text(encoding="utf-8")]
+    assert len(written) == 1  # the one file that holds the list
+    for path in written:  # and a list file edited behind the engine's back (the spec's files unchanged)
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace("check_c", "check_b"), encoding="utf-8")
+        spec = spec_for(checker, tmp_path, files, workdir)
+        assert inputs.key(module, exe, cmd, spec) != first, path.name
+        path.write_text(text, encoding="utf-8")
