@@ -235,9 +235,12 @@ def test_the_limit_is_what_this_test_lowers() -> None:
 @pytest.mark.parametrize("checker", CHECKER_NAMES)
 def test_a_changed_list_misses_the_reuse_key(checker: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The command line no longer names the files: the list the engine wrote is what the key must cover."""
-    monkeypatch.setattr(KeyInputs, "engine", lambda self: "engine")
-    monkeypatch.setattr(KeyInputs, "checker", lambda self, checker, exe: "checker")
-    monkeypatch.setattr(KeyInputs, "target", lambda self, name: "target")
+    for part in ("engine", "checker", "target"):  # the installation and environment parts: fixed here
+
+        def fixed(self: KeyInputs, *args: object, part: str = part) -> str:
+            return part
+
+        monkeypatch.setattr(KeyInputs, part, fixed)
     cases = tmp_path / "stage" / "cases"
     cases.mkdir(parents=True)
     files = [cases / f"check_{n}.py" for n in "abc"]
