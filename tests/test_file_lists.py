@@ -9,6 +9,7 @@ carry under a lowered limit (RLIMIT_STACK sets ARG_MAX to a quarter of it).
 
 from __future__ import annotations
 
+import dataclasses
 import errno
 import glob
 import os
@@ -270,3 +271,29 @@ def test_a_changed_list_misses_the_reuse_key(checker: str, tmp_path: Path, monke
         spec = spec_for(checker, tmp_path, files, workdir)
         assert inputs.key(module, exe, cmd, spec) != first, path.name
         path.write_text(text, encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("mypy.ini", "[mypy]\nwarn_unused_ignores = True\nfiles = stale.py\n\n[mypy-other.*]\nignore_errors = True\n"),
+        ("pyproject.toml", '[project]\nname = "x"\n\n[tool.mypy]\nwarn_unused_ignores = true\nfiles = ["stale.py"]\n'),
+    ],
+)
+def test_a_yaml_items_mypy_config_gets_the_list(tmp_path: Path, name: str, text: str) -> None:
+    """zuban follows a YAML item's own config (no --strict): a copy of it names the files, its settings kept."""
+    work = tmp_path / "w s [x]"
+    files = [work / "main.py", work / "pkg" / "helper ü.py"]
+    for path in files:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(ERROR, encoding="utf-8")
+    config = work / name
+    config.write_text(text, encoding="utf-8")
+    spec = dataclasses.replace(spec_for("zuban", work, files, work), mypy_config=config)
+    _, result, problems = run("zuban", spec)
+    assert problems == []
+    assert {d.path for d in result.diagnostics} == {str(f) for f in files}
+    assert config.read_text(encoding="utf-8") == text  # the item's own file is left as it was
+    written = (work / f"zuban-{name}").read_text(encoding="utf-8")
+    assert "warn_unused_ignores" in written
+    assert "stale.py" not in written
