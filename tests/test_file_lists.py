@@ -16,12 +16,14 @@ import os
 import resource
 import subprocess
 import sys
+import tomllib
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pytest
 
 from bgtyping import checkers
+from bgtyping.checkers.common import toml_strings
 from bgtyping.checkers.protocol import Parsed, RunSpec
 from bgtyping.checkers.ty import include_pattern
 from bgtyping.engine.execute import _show, find_executable  # pyright: ignore[reportPrivateUsage]
@@ -297,3 +299,9 @@ def test_a_yaml_items_mypy_config_gets_the_list(tmp_path: Path, name: str, text:
     written = (work / f"zuban-{name}").read_text(encoding="utf-8")
     assert "warn_unused_ignores" in written
     assert "stale.py" not in written
+
+
+def test_toml_strings_reads_back_as_written() -> None:
+    """Every character a path may hold survives the TOML the engine writes (DEL, which JSON leaves raw, too)."""
+    names = ["a\x7fb", "c\x01d", "ü é", 'q"uote', "back\\slash", "tab\there", "x\u2028y", "[x]*?{a,b}"]
+    assert tomllib.loads("x = " + toml_strings(names))["x"] == names
