@@ -5,6 +5,14 @@ Past about 25,000 files a command line reaches the system's limit (ARG_MAX): exe
 names that no list may mangle or drop (a space, a non-ASCII letter, glob characters, below a dot
 folder, a `venv` and a `node_modules` that default excludes skip), and on more files than argv could
 carry under a lowered limit (RLIMIT_STACK sets ARG_MAX to a quarter of it).
+
+Each was seen to fail when the thing it guards is broken: mypy's files back on argv (the 3,000-file
+test dies with E2BIG); pyrefly's entries unescaped, or its default-exclude heuristics back on (the
+awkward names, below `venv` and `.cache`, go missing); ty's `exclude = ["!**"]` dropped (the file below
+`.venv/node_modules/dist/__pycache__` goes missing) or its escaping dropped (ty refuses the space);
+zuban's entries given without the link (its escaped patterns find nothing outside its config's
+folder); pyright's `include` absolute (ignored: pyright checks its run folder instead); the reuse
+key without the configs (every checker's changed list hits).
 """
 
 from __future__ import annotations
