@@ -125,7 +125,7 @@ def test_a_crash_message_leads_with_the_cause_and_elides_the_file_list(
     err = capsys.readouterr().err
     line = next(x for x in err.splitlines() if "crashed" in x)
     assert line.endswith("mypy crashed (exit 2): error: cannot read config")
-    assert "<4 case files>" in err
+    assert "/mypy-files.txt\n" in err  # the command names the list file, never the files
     assert "check_good.py" not in err
 
 

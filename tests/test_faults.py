@@ -39,12 +39,17 @@ def run(corpus: Path, checker: str, *extra: str, python: Path | None = None) -> 
         ),
         (
             "pyright",
+            """echo '{"version": "1", "generalDiagnostics": [], "summary": {"filesAnalyzed": 5}}'""",
+            "analysed 5 files, but the batch holds 4",
+        ),
+        (
+            "pyright",
             """echo '{"version": "1", "generalDiagnostics": [], "summary": {"filesAnalyzed": 4}}'""",
             "resolution probe check_probe_canary",
         ),
     ],
     ids=["mypy-crash", "pyright-crash", "mypy-garbage", "pyright-garbage", "pyright-empty-json",
-         "mypy-analysed-nothing", "too-few-files", "silent-checker-misses-canary"],
+         "mypy-analysed-nothing", "too-few-files", "too-many-files", "silent-checker-misses-canary"],
 )  # fmt: skip
 def test_broken_checker_fails_the_run(
     make_corpus: MakeCorpus,

@@ -1,11 +1,12 @@
-"""What the checker modules share: engine-written configs, path resolution, severities, the JSON error."""
+"""What the checker modules share: engine-written configs and file lists, path resolution, the JSON error."""
 
 from __future__ import annotations
 
+import glob
 import json
 import os
 import re
-from collections.abc import Callable, Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import cast
 
@@ -47,6 +48,42 @@ def write_config(spec: RunSpec, name: str, text: str) -> Path:
     path = spec.workdir / name
     atomic_write(path, text)
     return path
+
+
+def listable(spec: RunSpec) -> list[str]:
+    """The batch's files as the strings a file list carries: no checker reads its files from argv.
+
+    Past about 25,000 files a command line reaches the system's limit (ARG_MAX, "Argument list too
+    long"), so each checker reads its list from a file the engine writes into the run's folder (which
+    makes the list part of the reuse key). A path no list can carry is refused, never dropped: one
+    that is relative (read against another folder), holds a line break, or is not valid Unicode.
+    """
+    found: list[str] = []
+    for path in spec.files:
+        text = str(path)
+        if not path.is_absolute() or text.splitlines() != [text]:
+            raise EngineError(f"a case file path a file list cannot carry: {text!r}")
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            raise EngineError(f"a case file path that is not valid Unicode: {text!r}") from None
+        found.append(text)
+    return found
+
+
+def listed(spec: RunSpec, name: str, entries: Iterable[str]) -> Path:
+    """A list file in the run's folder, one entry a line, written atomically like every engine-written config."""
+    return write_config(spec, name, "".join(f"{entry}\n" for entry in entries))
+
+
+def toml_strings(entries: Iterable[str]) -> str:
+    """A TOML array of strings, one a line: JSON's escapes (ASCII only, `\\uXXXX`) are TOML's too."""
+    return "[\n" + "".join(f"    {json.dumps(entry)},\n" for entry in entries) + "]"
+
+
+def glob_literal(path: str) -> str:
+    """A path as a glob pattern that matches it alone (`[`, `*`, `?` bracketed), for a checker that globs its list."""
+    return glob.escape(path)
 
 
 def resolver(root: Path, staged: Collection[str] = ()) -> Callable[[str], str]:

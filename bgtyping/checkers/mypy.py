@@ -1,5 +1,7 @@
 """mypy: JSON output (`-O json`); `-v` says which files it analysed or found fresh in its cache.
 
+The files come from `@mypy-files.txt` (argparse's `fromfile_prefix_chars`: one argument a line), not argv.
+
 A report (`--linecount-report`) would prove coverage too, but reports make mypy skip its cache.
 """
 
@@ -14,7 +16,7 @@ from typing import cast
 
 from ..model import PLUGIN_CODES, Diagnostic, Severity
 from ..paths import MYPY_PLUGIN
-from .common import Defaults, not_its_output, resolver, write_config
+from .common import Defaults, listable, listed, not_its_output, resolver, write_config
 from .protocol import Parsed, RunSpec
 
 _CALL = frozenset({"call-arg"})
@@ -73,6 +75,8 @@ class Mypy(Defaults):
         for old in spec.workdir.glob("cache-*"):
             if old != cache:
                 shutil.rmtree(old, ignore_errors=True)
+        # One argument a line, each an absolute path (never an `@` or `-`): exactly what argv carried.
+        files = listed(spec, "mypy-files.txt", listable(spec))
         return [
             exe,
             "--config-file", str(config),
@@ -84,7 +88,7 @@ class Mypy(Defaults):
             "--output", "json",
             "--no-error-summary",
             "--show-traceback",
-            *map(str, spec.files),
+            f"@{files}",
         ]  # fmt: skip
 
     def parse(self, stdout: str, stderr: str, spec: RunSpec) -> Parsed:
@@ -122,7 +126,7 @@ def parse_json_lines(checker: str, stdout: str, root: Path, staged: Collection[s
 
 # A file mypy read, found fresh in its cache, or found unchanged after its mtime moved (`touch`).
 _ANALYSED = re.compile(
-    r"^LOG:  (?:Parsing (?P<parsed>.+) \([^()\s]+\)"
+    r"^LOG:  (?:Parsing (?P<parsed>.+) \([^()]+\)"
     r"|Metadata fresh for [^\s:]+: file (?P<fresh>.+)"
     r"|Updating mtime for [^\s:]+: file (?P<touched>.+), meta \S+, mtime \d+)$",
     re.M,

@@ -1,4 +1,13 @@
-"""pyrefly: JSON output; `--preset default`, because the no-config `basic` preset skips argument errors."""
+"""pyrefly: JSON output; `--preset default`, because the no-config `basic` preset skips argument errors.
+
+Its files are the config's `project-includes`: globs (absolute ones work), so each path is escaped to
+match itself alone. pyrefly leaves out of them, silently, whatever its default excludes match
+(`**/venv/**`, dot folders, `node_modules`, the interpreter's site-packages) and what a `.gitignore`
+above names; the engine's own workdir is `~/.cache/bgtyping`, a dot folder. Both are turned off.
+An escaped pattern is expanded by walking the tree below the deepest folder above it whose name
+needs no escaping: a workdir whose path holds `[`, `*` or `?` makes pyrefly walk that folder, and a
+broken link or a link loop anywhere below it fails the run (exit 1, no JSON: refused, never judged).
+"""
 
 from __future__ import annotations
 
@@ -7,7 +16,7 @@ from collections.abc import Mapping
 from typing import cast
 
 from ..model import PLUGIN_CODES, Diagnostic, Severity
-from .common import Defaults, JsonStream, not_its_output, resolver, write_config
+from .common import Defaults, JsonStream, glob_literal, listable, not_its_output, resolver, toml_strings, write_config
 from .protocol import Parsed, RunSpec
 
 CODES: Mapping[str, frozenset[str]] = {
@@ -46,7 +55,16 @@ class Pyrefly(Defaults):
 
     def command(self, exe: str, spec: RunSpec) -> list[str]:
         # An explicit config: pyrefly otherwise walks up from each file to the nearest pyrefly.toml.
-        config = write_config(spec, "pyrefly.toml", 'preset = "default"\n')
+        includes = toml_strings(map(glob_literal, listable(spec)))
+        config = write_config(
+            spec,
+            "pyrefly.toml",
+            'preset = "default"\n'
+            "disable-project-excludes-heuristics = true\n"
+            "project-excludes = []\n"
+            "use-ignore-files = false\n"
+            f"project-includes = {includes}\n",
+        )
         return [
             exe, "check",
             "--config", str(config),
@@ -55,7 +73,6 @@ class Pyrefly(Defaults):
             "--python-version", spec.python_version,
             "--output-format", "json",
             "--summary",
-            *map(str, spec.files),
         ]  # fmt: skip
 
     def parse(self, stdout: str, stderr: str, spec: RunSpec) -> Parsed:

@@ -1,4 +1,10 @@
-"""pyright: `--outputjson`, which also reports how many files it analysed."""
+"""pyright: `--outputjson`, which also reports how many files it analysed; its files are the config's `include`.
+
+`include` takes paths relative to the config's folder only: an absolute entry is ignored with a warning,
+and pyright then checks the whole folder instead. Each file is written relative to the run's folder
+(`../../stage/...`). Its patterns know `*`, `**` and `?`, which cannot be escaped (a name holding one
+would match its neighbours too), so such a path is refused; `[` is no pattern character for it.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +15,8 @@ from collections.abc import Collection, Mapping
 from pathlib import Path
 from typing import cast
 
-from ..model import PLUGIN_CODES, Diagnostic, Severity
-from .common import Defaults, not_its_output, resolver, write_config
+from ..model import PLUGIN_CODES, Diagnostic, EngineError, Severity
+from .common import Defaults, listable, not_its_output, resolver, write_config
 from .protocol import Parsed, RunSpec
 
 _CALL = frozenset({"reportCallIssue"})
@@ -37,6 +43,12 @@ CODES: Mapping[str, frozenset[str]] = {
 _SEVERITY: Mapping[str, Severity] = {"error": "error", "warning": "warning", "information": "note"}
 
 
+def _include(path: str) -> str:
+    if "*" in path or "?" in path:
+        raise EngineError(f"pyright's `include` cannot name a file whose path holds `*` or `?`: {path!r}")
+    return path
+
+
 class Pyright(Defaults):
     name = "pyright"
     family = "pyright"
@@ -58,6 +70,7 @@ class Pyright(Defaults):
             # Case files must not carry ignore comments; if one slips in, it must not hide an error.
             "enableTypeIgnoreComments": False,
             "reportUnnecessaryTypeIgnoreComment": "error",
+            "include": [_include(os.path.relpath(path, spec.workdir)) for path in listable(spec)],
         }
         config = write_config(spec, "pyrightconfig.json", json.dumps(settings, indent=2))
         return [
@@ -66,7 +79,6 @@ class Pyright(Defaults):
             "--pythonpath", str(spec.python),
             "--pythonversion", spec.python_version,
             "--outputjson",
-            *map(str, spec.files),
         ]  # fmt: skip
 
     def parse(self, stdout: str, stderr: str, spec: RunSpec) -> Parsed:

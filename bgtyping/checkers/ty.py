@@ -1,13 +1,23 @@
-"""ty: GitLab code-quality JSON (its only JSON format), file count from `-v`."""
+"""ty: GitLab code-quality JSON (its only JSON format), file count from `-v`.
+
+Its files are ty.toml's `[src] include`: gitignore-style globs below the project folder (no `..`, no
+path outside it, nothing through a symlink), where a space, a comma or a `[` must be escaped with a
+backslash (a backslash itself cannot be). So the project is the folder that holds every staged file,
+each listed relative to it with every character but [A-Za-z0-9_.-/] escaped. The first-party search
+path stays the run's own folder (`environment.root`), as when that folder was the project; ty's
+default excludes (`.venv`, `dist`, dot folders, ...) and ignore files are turned off: they would
+silently leave a listed file out.
+"""
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Mapping
 from typing import cast
 
-from ..model import PLUGIN_CODES, Diagnostic, Severity
-from .common import Defaults, JsonStream, not_its_output, resolver, write_config
+from ..model import PLUGIN_CODES, Diagnostic, EngineError, Severity
+from .common import Defaults, JsonStream, listable, not_its_output, resolver, toml_strings, write_config
 from .protocol import Parsed, RunSpec
 
 CODES: Mapping[str, frozenset[str]] = {
@@ -38,6 +48,14 @@ _SEVERITY: Mapping[str, Severity] = {
     "info": "note",
 }
 _INDEXED = re.compile(r"Indexed (\d+) file")
+_PLAIN = re.compile(r"[^A-Za-z0-9_./-]")
+
+
+def include_pattern(path: str) -> str:
+    """A path below the project as a ty include pattern that matches it alone."""
+    if "\\" in path:
+        raise EngineError(f"ty cannot be given a file whose path holds a backslash: {path!r}")
+    return _PLAIN.sub(lambda m: "\\" + m.group(0), path)
 
 
 class Ty(Defaults):
@@ -52,17 +70,24 @@ class Ty(Defaults):
 
     def command(self, exe: str, spec: RunSpec) -> list[str]:
         # An explicit ty.toml and project folder: no ty.toml or pyproject.toml of the caller's is read.
-        config = write_config(spec, "ty.toml", "")
+        files = listable(spec)
+        project = os.path.commonpath([os.path.dirname(f) for f in files]) if files else str(spec.workdir)
+        includes = toml_strings(include_pattern(os.path.relpath(f, project)) for f in files)
+        config = write_config(
+            spec,
+            "ty.toml",
+            f"[environment]\nroot = {toml_strings([str(spec.workdir)])}\n\n"
+            f'[src]\nexclude = ["!**"]\nrespect-ignore-files = false\ninclude = {includes}\n',
+        )
         return [
             exe, "check",
             "--config-file", str(config),
-            "--project", str(spec.workdir),
+            "--project", project,
             "--python", str(spec.python),
             "--python-version", spec.python_version,
             "--output-format", "gitlab",
             "--no-progress",
             "-v",
-            *map(str, spec.files),
         ]  # fmt: skip
 
     def parse(self, stdout: str, stderr: str, spec: RunSpec) -> Parsed:

@@ -116,7 +116,8 @@ def _unstage(diag: Diagnostic, originals: Mapping[str, str]) -> Diagnostic:
 
 
 def _show(cmd: Sequence[str]) -> str:
-    """The command without the file list, which runs to tens of kilobytes on a real corpus."""
+    """The command, short: the checkers read their file lists from files (checkers/common.listable), and a
+    `.py` argument a caller still passes is counted, not shown."""
     shown = [c for c in cmd if not c.endswith(".py")]
     files = len(cmd) - len(shown)
     return "command: " + " ".join(shown) + (f" <{files} case files>" if files else "")
