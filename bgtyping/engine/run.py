@@ -170,7 +170,12 @@ def run_one(
 
         mypy = find_executable(checker.executable) if key.checker == "mypy" else ""
         try:
-            outcome.verdicts.update(yamlmatrix.verdicts(plan, key, interp.executable, mypy, workdir / "yaml"))
+            reuse = None
+            if plan.reuse:  # the executable the YAML items' runs start: mypy's, or the checker's own
+                part = inputs.checker(checker, mypy or find_executable(checker.executable))
+                reuse = yamlmatrix.Reuse(inputs, part, workdir)
+            found = yamlmatrix.verdicts(plan, key, interp.executable, mypy, workdir / "yaml", reuse)
+            outcome.verdicts.update(found)
         except EngineError as exc:
             outcome.error = f"{key}: the YAML items cannot be judged: {exc}"
     return outcome

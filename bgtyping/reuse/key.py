@@ -20,7 +20,7 @@ from pathlib import Path
 from ..checkers.protocol import RunSpec, TypeChecker
 from ..host.interpreter import Interpreter, inspect_interpreter
 from ..model import EngineError
-from ..paths import ENGINE, REUSE_FILE
+from ..paths import ENGINE, REUSE_FILE, YAML_REUSE_FILE
 from .fingerprint import fingerprint_interpreter, fingerprint_tree, shebang_interpreter
 
 
@@ -46,6 +46,10 @@ class KeyInputs:
             if (kind, name) not in self._parts:
                 self._parts[(kind, name)] = str(compute())
             return self._parts[(kind, name)]
+
+    def part(self, kind: str, name: str, compute: Callable[[], str]) -> str:
+        """A part of another key (reuse/yamlkey.py), computed once per plan like these."""
+        return self._once(kind, name, compute)
 
     def engine(self) -> str:
         def compute() -> str:
@@ -97,7 +101,7 @@ class KeyInputs:
         configs = {
             p.name: hashlib.sha256(p.read_bytes()).hexdigest()
             for p in sorted(spec.workdir.iterdir())
-            if p.is_file() and p.name not in (REUSE_FILE,) and not p.name.startswith(".")
+            if p.is_file() and p.name not in (REUSE_FILE, YAML_REUSE_FILE) and not p.name.startswith(".")
         }
         files = {str(p): self.staged_digest(str(p)) for p in spec.files}
         material = {
