@@ -25,3 +25,5 @@ MYPY_PLUGIN = ENGINE / "mypy_plugin.py"
 REUSE_FILE = "result.json"
 # Beside it: the YAML items' verdicts of its last run that judged them all and failed none (reuse/yamlkey.py).
 YAML_REUSE_FILE = "yaml-result.json"
+# In the workroot: the content digests of hard-linked installed files, by their stat (reuse/fingerprint.ContentMemo).
+CONTENT_DIGESTS = "content-digests.json"

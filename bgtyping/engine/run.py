@@ -78,6 +78,7 @@ def run_plan(
             pool.shutdown(wait=False, cancel_futures=True)
             raise
         pool.shutdown(wait=True)
+        inputs.save_memo()
         staged.verify()
         return {key: done[key] for key in plan.run_keys()}
 

@@ -20,8 +20,8 @@ from pathlib import Path
 from ..checkers.protocol import RunSpec, TypeChecker
 from ..host.interpreter import Interpreter, inspect_interpreter
 from ..model import EngineError
-from ..paths import ENGINE, REUSE_FILE, YAML_REUSE_FILE
-from .fingerprint import fingerprint_interpreter, fingerprint_tree, shebang_interpreter
+from ..paths import CONTENT_DIGESTS, ENGINE, REUSE_FILE, YAML_REUSE_FILE
+from .fingerprint import ContentMemo, fingerprint_interpreter, fingerprint_tree, shebang_interpreter
 
 
 class KeyInputs:
@@ -40,6 +40,10 @@ class KeyInputs:
         self.staged = staged  # staged path -> the bytes the engine wrote and judged
         self._lock = threading.RLock()  # a part may be built from another part
         self._parts: dict[tuple[str, str], str] = {}
+        self.memo = ContentMemo(workroot / CONTENT_DIGESTS)  # saved by save_memo(), at the plan's end
+
+    def save_memo(self) -> None:
+        self.memo.save()
 
     def _once(self, kind: str, name: str, compute: Callable[[], str]) -> str:
         with self._lock:  # one computation per part, even when runs ask at the same moment
@@ -61,25 +65,28 @@ class KeyInputs:
         return self._once("engine", "", compute)
 
     def target(self, name: str) -> str:
-        return self._once("target", name, lambda: fingerprint_interpreter(self.interpreters[name], self.workroot))
+        def compute() -> str:
+            return fingerprint_interpreter(self.interpreters[name], self.workroot, memo=self.memo)
+
+        return self._once("target", name, compute)
 
     def checker(self, checker: TypeChecker, exe: str) -> str:
         def compute() -> str:
             digest = hashlib.sha256()
-            fingerprint_tree(digest, Path(exe), everything=True)
-            fingerprint_tree(digest, Path(exe).resolve(), everything=True)
+            fingerprint_tree(digest, Path(exe), everything=True, memo=self.memo)
+            fingerprint_tree(digest, Path(exe).resolve(), everything=True, memo=self.memo)
             interpreter = shebang_interpreter(exe)
             if interpreter is not None:
                 found = interpreter if interpreter.is_absolute() else shutil.which(str(interpreter))
                 if found is not None:
-                    fingerprint_tree(digest, Path(found), everything=True)
+                    fingerprint_tree(digest, Path(found), everything=True, memo=self.memo)
                 if found is not None and interpreter.name.startswith("python"):
                     try:
                         digest.update(self._installation(Path(found)).encode())
                     except EngineError:
                         digest.update(os.urandom(16))  # cannot tell what it runs: never a hit
             for extra in checker.inputs(self.env):
-                fingerprint_tree(digest, extra, everything=True)
+                fingerprint_tree(digest, extra, everything=True, memo=self.memo)
             return digest.hexdigest()
 
         return self._once("checker", exe, compute)
@@ -89,7 +96,7 @@ class KeyInputs:
 
         def compute() -> str:
             info = inspect_interpreter(python, self.env, self.workroot)
-            return fingerprint_interpreter(info, self.workroot, everything=True)
+            return fingerprint_interpreter(info, self.workroot, everything=True, memo=self.memo)
 
         return self._once("installation", str(python), compute)
 
