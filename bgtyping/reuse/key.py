@@ -38,7 +38,8 @@ class KeyInputs:
         self.env = dict(env)
         self.interpreters = interpreters
         self.staged = staged  # staged path -> the bytes the engine wrote and judged
-        self._lock = threading.RLock()  # a part may be built from another part
+        self._lock = threading.Lock()  # guards the two dicts only
+        self._locks: dict[tuple[str, str], threading.Lock] = {}  # one per part: different parts in parallel
         self._parts: dict[tuple[str, str], str] = {}
         self.memo = ContentMemo(workroot / CONTENT_DIGESTS)  # saved by save_memo(), at the plan's end
 
@@ -46,10 +47,21 @@ class KeyInputs:
         self.memo.save()
 
     def _once(self, kind: str, name: str, compute: Callable[[], str]) -> str:
-        with self._lock:  # one computation per part, even when runs ask at the same moment
-            if (kind, name) not in self._parts:
-                self._parts[(kind, name)] = str(compute())
-            return self._parts[(kind, name)]
+        """One computation per part, even when runs ask at the same moment; two parts at once (three
+        checker installations fingerprint side by side). A part built from another takes the other's
+        lock; no part is built from one that needs it, so no two wait on each other."""
+        with self._lock:
+            if (kind, name) in self._parts:
+                return self._parts[(kind, name)]
+            lock = self._locks.setdefault((kind, name), threading.Lock())
+        with lock:
+            with self._lock:
+                if (kind, name) in self._parts:
+                    return self._parts[(kind, name)]
+            value = str(compute())
+            with self._lock:
+                self._parts[(kind, name)] = value
+            return value
 
     def part(self, kind: str, name: str, compute: Callable[[], str]) -> str:
         """A part of another key (reuse/yamlkey.py), computed once per plan like these."""
