@@ -27,3 +27,5 @@ REUSE_FILE = "result.json"
 YAML_REUSE_FILE = "yaml-result.json"
 # In the workroot: the content digests of hard-linked installed files, by their stat (reuse/fingerprint.ContentMemo).
 CONTENT_DIGESTS = "content-digests.json"
+# Beside it: the `.py` cases' verdicts judged from that result, by a key of the result, cases and registry.
+VERDICTS_FILE = "verdicts.json"

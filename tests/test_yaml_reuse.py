@@ -17,6 +17,7 @@ import pytest
 
 from bgtyping.cli import main
 from bgtyping.engine import yamlmatrix, yamlrun
+from bgtyping.model import Case
 from bgtyping.paths import ENGINE, YAML_REUSE_FILE
 from bgtyping.reuse import key as reuse_key
 
@@ -215,3 +216,37 @@ def test_each_input_change_makes_the_yaml_verdicts_miss(
         assert not list(kept.rglob(YAML_REUSE_FILE)), "a run with a failure was saved"
     else:
         assert fresh == before
+
+
+def test_the_py_verdicts_of_a_reused_result_are_judged_again_only_when_their_inputs_change(
+    make_corpus: MakeCorpus, inline_python: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A reused result's `.py` verdicts come from verdicts.json; another registry setting, or a broken file, judges."""
+    from bgtyping.engine import run as engine_run
+    from bgtyping.engine.judge import judge  # what run_one calls
+    from bgtyping.paths import VERDICTS_FILE
+
+    world = _world(make_corpus, inline_python, tmp_path, monkeypatch)
+    judged: list[str] = []
+
+    def counted(case: Case, *args: object, **kwargs: object) -> object:
+        if case.path.is_relative_to(world.corpus):  # the engine's probes are judged every run (three lines)
+            judged.append(case.id)
+        return judge(case, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(engine_run, "judge", counted)
+    kept = tmp_path / "kept"
+    first = _run(world, kept)
+    assert judged
+    judged.clear()
+    assert _run(world, kept) == first
+    assert judged == []  # taken from verdicts.json
+    strict = main(["--corpus", str(world.corpus), "--target", f"inline={world.python}", "--workdir", str(kept),
+                   "--reuse", "--checker=mypy", "--strict-divergences"])  # fmt: skip
+    assert strict == 0
+    assert judged, "--strict-divergences judges by other rules: the saved verdicts must not be taken"
+    for path in kept.rglob(VERDICTS_FILE):
+        path.write_text(path.read_text(encoding="utf-8")[:-3], encoding="utf-8")
+    judged.clear()
+    assert _run(world, kept) == first
+    assert judged, "a broken verdicts.json is no verdicts"

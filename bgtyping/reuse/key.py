@@ -19,8 +19,8 @@ from pathlib import Path
 
 from ..checkers.protocol import RunSpec, TypeChecker
 from ..host.interpreter import Interpreter, inspect_interpreter
-from ..model import EngineError
-from ..paths import CONTENT_DIGESTS, ENGINE, REUSE_FILE, YAML_REUSE_FILE
+from ..model import Case, Divergence, EngineError
+from ..paths import CONTENT_DIGESTS, ENGINE, REUSE_FILE, VERDICTS_FILE, YAML_REUSE_FILE
 from .fingerprint import ContentMemo, fingerprint_interpreter, fingerprint_tree, shebang_interpreter
 
 
@@ -120,7 +120,7 @@ class KeyInputs:
         configs = {
             p.name: hashlib.sha256(p.read_bytes()).hexdigest()
             for p in sorted(spec.workdir.iterdir())
-            if p.is_file() and p.name not in (REUSE_FILE, YAML_REUSE_FILE) and not p.name.startswith(".")
+            if p.is_file() and p.name not in (REUSE_FILE, YAML_REUSE_FILE, VERDICTS_FILE) and not p.name.startswith(".")
         }
         files = {str(p): self.staged_digest(str(p)) for p in spec.files}
         material = {
@@ -134,3 +134,32 @@ class KeyInputs:
             "origin": {k: str(v) for k, v in spec.origin.items()},
         }
         return hashlib.sha256(json.dumps(material, sort_keys=True).encode()).hexdigest()
+
+
+def registry_json(divergences: Mapping[str, Divergence]) -> str:
+    """The divergence registry as JSON, its sets sorted (their order changes from one process to the next)."""
+    registry = [
+        [d.id, d.reason, d.issue, {k: sorted(v) for k, v in d.reports.items()}, sorted(d.targets), d.owner]
+        for d in divergences.values()
+    ]
+    return json.dumps(sorted(registry), sort_keys=True)
+
+
+def verdict_key(
+    inputs: KeyInputs,
+    run_key: str,
+    cases: Sequence[Case],
+    divergences: Mapping[str, Divergence],
+    settings: Mapping[str, object],
+) -> str:
+    """The key of the `.py` cases' verdicts of a run: its result's key (engine, staged bytes and all), the
+    cases judged (id and path: a problem names the path), the registry and how strictly it is judged."""
+
+    def compute() -> str:
+        digest = hashlib.sha256(registry_json(divergences).encode())
+        digest.update(json.dumps([[c.id, str(c.path)] for c in cases]).encode())
+        return digest.hexdigest()
+
+    corpus = inputs.part("verdict-corpus", "", compute)
+    material = [run_key, corpus, {k: str(v) for k, v in settings.items()}]
+    return hashlib.sha256(json.dumps(material, sort_keys=True).encode()).hexdigest()

@@ -27,7 +27,7 @@ from ..fsutil import atomic_write
 from ..model import Corpus, Outcome, Problem, RunKey, Verdict
 from ..paths import YAML_REUSE_FILE
 from .fingerprint import Digest
-from .key import KeyInputs
+from .key import KeyInputs, registry_json
 
 # What pytest-mypy-plugins' environment of an item reads from the engine's own (engine/yamlrun._environment).
 _READ_FROM_ENVIRON = ("MYPYPATH", "PYTHONPATH", "SYSTEMROOT")
@@ -43,11 +43,7 @@ def corpus_digest(inputs: KeyInputs, corpus: Corpus) -> str:
         for path in sorted({c.path.resolve() for c in corpus.yaml_cases}):  # a file outside yaml/ too
             _content_tree(digest, path)
         digest.update(json.dumps([[e.id, sorted(e.targets)] for e in corpus.yaml_entries]).encode())
-        registry = [
-            [d.id, d.reason, d.issue, {k: sorted(v) for k, v in d.reports.items()}, sorted(d.targets), d.owner]
-            for d in corpus.divergences.values()
-        ]  # sets sorted: their order changes from one process to the next
-        digest.update(json.dumps(sorted(registry), sort_keys=True).encode())
+        digest.update(registry_json(corpus.divergences).encode())
         # An `env:` value may name folders (MYPYPATH, PYTHONPATH) and expand the engine's variables.
         variables: dict[str, str] = {name: os.environ.get(name, "\0unset") for name in _READ_FROM_ENVIRON}
         for case in corpus.yaml_cases:
