@@ -61,12 +61,16 @@ def load_verdicts(workdir: Path, fingerprint: str, key: RunKey) -> dict[str, Ver
         if data["key"] != fingerprint:
             return None
         found: dict[str, Verdict] = {}
+        outcomes = {o.name: o for o in Outcome}
         for raw in cast(list[list[object]], data["verdicts"]):
+            if len(raw) == 2:  # a verdict with nothing but its outcome (most of them): no tuples to build
+                found[str(raw[0])] = Verdict(str(raw[0]), key, outcomes[str(raw[1])])
+                continue
             case, outcome, problems, divergences, diagnostics, improved = raw
             found[str(case)] = Verdict(
                 str(case),
                 key,
-                Outcome[str(outcome)],
+                outcomes[str(outcome)],
                 tuple(Problem(*cast(list[Any], p)) for p in cast(list[object], problems)),
                 tuple(str(d) for d in cast(list[object], divergences)),
                 tuple(_diagnostic(d) for d in cast(list[list[object]], diagnostics)),
@@ -83,7 +87,9 @@ def _diagnostic(d: list[object]) -> Diagnostic:
 
 def save_verdicts(workdir: Path, fingerprint: str, verdicts: Iterable[Verdict]) -> None:
     rows = [
-        [
+        [v.case, v.outcome.name]
+        if not (v.problems or v.divergences or v.diagnostics or v.improved)
+        else [
             v.case,
             v.outcome.name,
             [[p.path, p.line, p.checker, p.message, p.broke] for p in v.problems],
