@@ -20,8 +20,17 @@ _UMASK = _umask()
 
 
 def atomic_write(path: Path, text: str) -> None:
-    """Write `text` to a temporary file beside `path`, flush it to disk, then `os.replace` it in."""
-    atomic_write_bytes(path, text.encode("utf-8"))
+    """Write `text` to a temporary file beside `path`, flush it to disk, then `os.replace` it in.
+
+    A file that already holds exactly these bytes is left as it is (a run's config, rewritten by every
+    rerun): no write, no fsync, its mtime kept."""
+    data = text.encode("utf-8")
+    try:
+        if path.stat().st_size == len(data) and path.read_bytes() == data:
+            return
+    except OSError:
+        pass
+    atomic_write_bytes(path, data)
 
 
 def atomic_write_bytes(path: Path, data: bytes, *, durable: bool = True) -> None:

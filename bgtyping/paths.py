@@ -23,3 +23,9 @@ PROBES = ENGINE / "engine" / "probes"
 MYPY_PLUGIN = ENGINE / "mypy_plugin.py"
 # Below a run's folder: the saved result of its last healthy run (reuse/store.py), not part of the key.
 REUSE_FILE = "result.json"
+# Beside it: the YAML items' verdicts of its last run that judged them all and failed none (reuse/yamlkey.py).
+YAML_REUSE_FILE = "yaml-result.json"
+# In the workroot: the content digests of hard-linked installed files, by their stat (reuse/fingerprint.ContentMemo).
+CONTENT_DIGESTS = "content-digests.json"
+# Beside it: the `.py` cases' verdicts judged from that result, by a key of the result, cases and registry.
+VERDICTS_FILE = "verdicts.json"

@@ -217,3 +217,56 @@ def test_the_checker_key_covers_its_whole_installation(tmp_path: Path) -> None:
     module.write_text("RULES = 2\n", encoding="utf-8")  # same size, mtime put back: ctime still moves
     os.utime(module, ns=(before.st_atime_ns, before.st_mtime_ns))
     assert key() != first
+
+
+def _fingerprint_with_memo(tree: Path, memo_file: Path) -> str:
+    import hashlib
+
+    from bgtyping.reuse.fingerprint import ContentMemo, fingerprint_tree
+
+    memo = ContentMemo(memo_file)
+    digest = hashlib.sha256()
+    fingerprint_tree(digest, tree, everything=True, memo=memo)
+    memo.save()
+    return digest.hexdigest()
+
+
+def test_the_content_memo_notices_a_hard_linked_file_changed_in_place(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Same inode, size and mtime, new content: the memo's key holds ctime, which the edit moved."""
+    from bgtyping.reuse import fingerprint
+
+    monkeypatch.setattr(fingerprint, "SETTLED_NS", 0)  # remembered at once: only the ctime in its key can tell
+    site = tmp_path / "site"
+    site.mkdir()
+    module = site / "rules.py"
+    module.write_text("RULES = 1\n", encoding="utf-8")
+    os.link(module, tmp_path / "uv-cache-rules.py")  # installed as uv does: a hard link from its cache
+    memo = tmp_path / "content-digests.json"
+    first = _fingerprint_with_memo(site, memo)
+    assert len(json.loads(memo.read_text(encoding="utf-8"))["digests"]) == 1
+    assert _fingerprint_with_memo(site, memo) == first
+    before = module.stat()
+    with open(module, "r+b") as handle:  # in place: the same inode, in every venv linked to it
+        handle.write(b"RULES = 2\n")
+    os.utime(module, ns=(before.st_atime_ns, before.st_mtime_ns))
+    after = module.stat()
+    assert (after.st_ino, after.st_size, after.st_mtime_ns) == (before.st_ino, before.st_size, before.st_mtime_ns)
+    assert _fingerprint_with_memo(site, memo) != first
+
+
+def test_the_content_memo_remembers_no_file_changed_a_moment_ago(tmp_path: Path) -> None:
+    """A file whose ctime is recent could change again within the same clock tick unseen: not remembered."""
+    site = tmp_path / "site"
+    site.mkdir()
+    module = site / "rules.py"
+    module.write_text("RULES = 1\n", encoding="utf-8")
+    os.link(module, tmp_path / "uv-cache-rules.py")
+    memo = tmp_path / "content-digests.json"
+    _fingerprint_with_memo(site, memo)
+    assert not memo.exists() or json.loads(memo.read_text(encoding="utf-8"))["digests"] == {}
+    memo.write_text("{not json", encoding="utf-8")  # a corrupt memo is no memo
+    first = _fingerprint_with_memo(site, memo)
+    module.write_text("RULES = 2\n", encoding="utf-8")
+    assert _fingerprint_with_memo(site, memo) != first

@@ -14,15 +14,16 @@ import sys
 import threading
 from collections.abc import Callable, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from pathlib import Path
 
 from .. import checkers, pinned
-from ..checkers.protocol import RunSpec
+from ..checkers.protocol import RunSpec, TypeChecker
 from ..host.hermetic import controlled_env
 from ..host.interpreter import Interpreter
 from ..host.procs import Processes
-from ..model import EngineError, Outcome, Plan, RunKey, RunOutcome, Verdict
+from ..model import EngineError, Outcome, Plan, RunKey, RunOutcome, RunResult, Verdict
 from ..reuse import store
-from ..reuse.key import KeyInputs
+from ..reuse.key import KeyInputs, verdict_key
 from .execute import Executed, execute, find_executable
 from .health import health, probe_cases, probe_lines, probe_path
 from .judge import DiagnosticIndex, judge
@@ -78,6 +79,7 @@ def run_plan(
             pool.shutdown(wait=False, cancel_futures=True)
             raise
         pool.shutdown(wait=True)
+        inputs.save_memo()
         staged.verify()
         return {key: done[key] for key in plan.run_keys()}
 
@@ -158,11 +160,8 @@ def run_one(
     # The version the committed results were made with (as the checker names itself): at that version a
     # divergence that stops reproducing can only come from a changed target.
     recorded = f"{checker.name} {v}" if (v := pinned().get(checker.name)) else None
-    for case in plan.corpus.cases:
-        outcome.verdicts[case.id] = judge(
-            case, checker, result, plan.corpus.divergences, root, index,
-            strict=plan.strict_divergences, recorded=recorded,
-        )  # fmt: skip
+    judged = _py_verdicts(plan, checker, result, index, executed, inputs, recorded, workdir)
+    outcome.verdicts.update(judged)
     if plan.corpus.yaml_entries:
         # The YAML items in their own runs, in the same environment, now proven to resolve. Imported
         # here: a corpus without them does not pay for Jinja and `regex` at start-up.
@@ -170,10 +169,45 @@ def run_one(
 
         mypy = find_executable(checker.executable) if key.checker == "mypy" else ""
         try:
-            outcome.verdicts.update(yamlmatrix.verdicts(plan, key, interp.executable, mypy, workdir / "yaml"))
+            reuse = None
+            if plan.reuse:  # the executable the YAML items' runs start: mypy's, or the checker's own
+                part = inputs.checker(checker, mypy or find_executable(checker.executable))
+                reuse = yamlmatrix.Reuse(inputs, part, workdir)
+            found = yamlmatrix.verdicts(plan, key, interp.executable, mypy, workdir / "yaml", reuse)
+            outcome.verdicts.update(found)
         except EngineError as exc:
             outcome.error = f"{key}: the YAML items cannot be judged: {exc}"
     return outcome
+
+
+def _py_verdicts(
+    plan: Plan,
+    checker: TypeChecker,
+    result: RunResult,
+    index: DiagnosticIndex,
+    executed: Executed,
+    inputs: KeyInputs,
+    recorded: str | None,
+    workdir: Path,
+) -> dict[str, Verdict]:
+    """The `.py` cases' verdicts: judged, or with --reuse taken from the last judging of this very result."""
+    root = plan.corpus.root.parent
+    saved_key = None
+    if executed.fingerprint is not None:
+        settings = {"strict": plan.strict_divergences, "recorded": recorded, "root": root}
+        saved_key = verdict_key(inputs, executed.fingerprint, plan.corpus.cases, plan.corpus.divergences, settings)
+        saved = store.load_verdicts(workdir, saved_key, result.key) if executed.reused else None
+        if saved is not None and set(saved) == {c.id for c in plan.corpus.cases}:
+            return saved
+    found: dict[str, Verdict] = {}
+    for case in plan.corpus.cases:
+        found[case.id] = judge(
+            case, checker, result, plan.corpus.divergences, root, index,
+            strict=plan.strict_divergences, recorded=recorded,
+        )  # fmt: skip
+    if saved_key is not None:
+        store.save_verdicts(workdir, saved_key, found.values())
+    return found
 
 
 def _save(executed: Executed, spec: RunSpec) -> None:

@@ -10,9 +10,11 @@ skipped.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..model import Case, EngineError, Outcome, Plan, Problem, RunKey, Verdict, YamlCase
+from ..reuse.key import KeyInputs
 from . import yamlcheck, yamlrun
 
 
@@ -21,11 +23,62 @@ def judged_at(plan: Plan) -> str:
     return plan.python_versions[0]
 
 
-def verdicts(plan: Plan, key: RunKey, python: Path, mypy: str, workdir: Path) -> dict[str, Verdict]:
-    """Every YAML entry's verdict for this run; a run that cannot be trusted raises EngineError."""
+def options(plan: Plan, key: RunKey, python: Path, mypy: str, workdir: Path) -> yamlrun.Options:
+    """pytest-mypy-plugins' options for this run's items, and where they run."""
+    ini = plan.corpus.root / "yaml" / "mypy.ini"
+    return yamlrun.Options(
+        ini_file=ini if ini.is_file() else None,
+        # MYPYPATH holds the rootdir: the engine's own folder, never the corpus (from a wheel it lies in
+        # site-packages, and mypy refuses a MYPYPATH there).
+        rootdir=workdir,
+        workdir=workdir,
+        jobs=1,  # the main job already runs one checker per core
+        mypy=mypy,
+        mypy_flags=("--python-executable", str(python), "--python-version", key.python_version),
+        base_names_main=yamlrun.names_main(ini if ini.is_file() else None),
+    )
+
+
+def verdicts(
+    plan: Plan, key: RunKey, python: Path, mypy: str, workdir: Path, reuse: Reuse | None = None
+) -> dict[str, Verdict]:
+    """Every YAML entry's verdict for this run; a run that cannot be trusted raises EngineError.
+
+    `reuse`: the saved verdicts are taken when their key (reuse/yamlkey.py) is unchanged, and a new
+    set that may be reused is saved."""
     corpus = plan.corpus
     if not corpus.yaml_entries:
         return {}
+    if key.python_version != judged_at(plan):  # nothing runs: no items to render
+        return {e.id: Verdict(e.id, key, Outcome.SKIP) for e in corpus.yaml_entries}
+    run_options = options(plan, key, python, mypy, workdir)
+    if reuse is None:
+        return _verdicts(plan, key, python, run_options)
+    from ..reuse import yamlkey
+
+    settings = {"options": repr(run_options), "python": python, "judged_at": judged_at(plan)}
+    fingerprint = yamlkey.yaml_key(reuse.inputs, corpus, key, reuse.checker, settings)
+    ids = {e.id for e in corpus.yaml_entries}
+    saved = yamlkey.load(reuse.folder, fingerprint, key, ids)
+    if saved is not None:
+        return saved
+    yamlkey.forget(reuse.folder)  # stale: gone before the run, so a broken run leaves nothing to trust
+    found = _verdicts(plan, key, python, run_options)
+    yamlkey.save(reuse.folder, fingerprint, key, found)
+    return found
+
+
+@dataclass(frozen=True)
+class Reuse:
+    """What the YAML key needs from the run: the plan's key parts, the checker's part, where to save."""
+
+    inputs: KeyInputs
+    checker: str
+    folder: Path
+
+
+def _verdicts(plan: Plan, key: RunKey, python: Path, options: yamlrun.Options) -> dict[str, Verdict]:
+    corpus = plan.corpus
     entries = {e.id: e for e in corpus.yaml_entries}
     folder = corpus.root / "yaml"
     items = yamlrun.items(corpus.yaml_cases, folder)
@@ -40,18 +93,6 @@ def verdicts(plan: Plan, key: RunKey, python: Path, mypy: str, workdir: Path) ->
             live.append(item)
     if not live:
         return found
-    ini = folder / "mypy.ini"
-    options = yamlrun.Options(
-        ini_file=ini if ini.is_file() else None,
-        # MYPYPATH holds the rootdir: the engine's own folder, never the corpus (from a wheel it lies in
-        # site-packages, and mypy refuses a MYPYPATH there).
-        rootdir=workdir,
-        workdir=workdir,
-        jobs=1,  # the main job already runs one checker per core
-        mypy=mypy,
-        mypy_flags=("--python-executable", str(python), "--python-version", key.python_version),
-        base_names_main=yamlrun.names_main(ini if ini.is_file() else None),
-    )
     for item in live:
         item.solo_reason = yamlrun.solo_reason(item, options)
     root = corpus.root.parent

@@ -10,9 +10,12 @@ import functools
 import hashlib
 import json
 import os
+import threading
+import time
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, cast
 
+from ..fsutil import atomic_write
 from ..host.interpreter import Interpreter
 from ..host.shebang import shebang_words
 
@@ -30,7 +33,69 @@ def _engine_itself(name: str) -> bool:
     return name == "bgtyping" or name.startswith(("bgtyping-", "_editable_impl_bgtyping", "__editable__.bgtyping"))
 
 
-def fingerprint_tree(digest: Digest, root: Path, *, everything: bool, exclude: Path | None = None) -> int:
+# A file's content is remembered only once its ctime is this much in the past (ContentMemo).
+SETTLED_NS = 3_000_000_000
+
+
+class ContentMemo:
+    """The sha256 of files by (device, inode, size, mtime_ns, ctime_ns), kept in the workroot between plans.
+
+    Hashing a whole installation's hard-linked files takes seconds; their stat takes milliseconds. A
+    file is remembered only when its ctime was settled (SETTLED_NS old) as it was read: an edit in the
+    same clock tick as an earlier read could leave all five numbers as they were, while any later
+    change moves ctime forward, and no user can set ctime back. Anything unreadable is forgotten.
+    """
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path
+        self._lock = threading.Lock()
+        self._old: dict[str, str] = {}
+        self._used: dict[str, str] = {}
+        if path is not None:
+            try:
+                data = cast(dict[str, object], json.loads(path.read_text(encoding="utf-8")))
+                raw = cast(dict[object, object], data["digests"]) if data.get("version") == 1 else {}
+                self._old = {k: v for k, v in raw.items() if isinstance(k, str) and isinstance(v, str) and len(v) == 64}
+            except (OSError, ValueError, KeyError, TypeError, AttributeError):
+                self._old = {}
+
+    def content(self, path: str, info: os.stat_result) -> str:
+        ident = f"{info.st_dev}:{info.st_ino}:{info.st_size}:{info.st_mtime_ns}:{info.st_ctime_ns}"
+        with self._lock:
+            known = self._used.get(ident) or self._old.get(ident)
+            if known is not None:
+                self._used[ident] = known
+                return known
+        try:
+            with open(path, "rb") as handle:
+                content = hashlib.file_digest(handle, "sha256").hexdigest()
+            after = os.stat(path)
+        except OSError:
+            return "unreadable"
+        unchanged = (after.st_ino, after.st_size, after.st_mtime_ns, after.st_ctime_ns) == (
+            info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns
+        )  # fmt: skip
+        if unchanged and time.time_ns() - info.st_ctime_ns > SETTLED_NS:
+            with self._lock:
+                self._used[ident] = content
+        return content
+
+    def save(self) -> None:
+        """Keep what this plan used (a file gone is forgotten); unchanged, nothing is written."""
+        if self.path is None:
+            return
+        with self._lock:
+            used = dict(self._used)
+        if used != self._old:
+            atomic_write(self.path, json.dumps({"version": 1, "digests": used}, sort_keys=True))
+
+
+_NO_MEMO = ContentMemo()
+
+
+def fingerprint_tree(
+    digest: Digest, root: Path, *, everything: bool, exclude: Path | None = None, memo: ContentMemo = _NO_MEMO
+) -> int:
     """Feed every file below `root` (or only importable ones) into `digest`; returns the file count."""
     digest.update(f"root\0{root}\n".encode())
     try:
@@ -39,12 +104,14 @@ def fingerprint_tree(digest: Digest, root: Path, *, everything: bool, exclude: P
         digest.update(b"missing\n")
         return 0
     if not root.is_dir():
-        _stat_line(digest, str(root), info)
+        _stat_line(digest, str(root), info, memo)
         return 1
-    return _walk(digest, str(root), everything, str(exclude) if exclude else None, set())
+    return _walk(digest, str(root), everything, str(exclude) if exclude else None, set(), memo)
 
 
-def _walk(digest: Digest, folder: str, everything: bool, exclude: str | None, seen: set[tuple[int, int]]) -> int:
+def _walk(
+    digest: Digest, folder: str, everything: bool, exclude: str | None, seen: set[tuple[int, int]], memo: ContentMemo
+) -> int:
     count = 0
     try:
         here = os.stat(folder)
@@ -63,9 +130,9 @@ def _walk(digest: Digest, folder: str, everything: bool, exclude: str | None, se
             if entry.is_dir(follow_symlinks=True):
                 if _walk_into(entry.name, everything) and entry.path != exclude:
                     digest.update(f"dir\0{entry.path}\n".encode())
-                    count += _walk(digest, entry.path, everything, exclude, seen)
+                    count += _walk(digest, entry.path, everything, exclude, seen, memo)
             elif everything or os.path.splitext(entry.name)[1] in _IMPORTABLE:
-                _stat_line(digest, entry.path, entry.stat(follow_symlinks=True))
+                _stat_line(digest, entry.path, entry.stat(follow_symlinks=True), memo)
                 count += 1
         except OSError:
             digest.update(f"gone\0{entry.path}\n".encode())
@@ -90,15 +157,11 @@ def _walk_into(name: str, everything: bool) -> bool:
     return everything or name.isidentifier() or name.endswith(("-stubs", ".dist-info", ".egg-info"))
 
 
-def _stat_line(digest: Digest, path: str, info: os.stat_result) -> None:
+def _stat_line(digest: Digest, path: str, info: os.stat_result, memo: ContentMemo) -> None:
     if info.st_nlink > 1:
         # A hard link (uv installs from its cache that way): linking the same file into another venv
         # changes its ctime everywhere, so its content counts instead of its ctime.
-        try:
-            with open(path, "rb") as handle:
-                content = hashlib.file_digest(handle, "sha256").hexdigest()
-        except OSError:
-            content = "unreadable"
+        content = memo.content(path, info)
         digest.update(f"{path}\0{info.st_size}\0{info.st_mtime_ns}\0{content}\0{info.st_ino}\n".encode())
         return
     digest.update(f"{path}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_ctime_ns}\0{info.st_ino}\n".encode())
@@ -112,7 +175,9 @@ def _is_stdlib(path: Path, interp: Interpreter) -> bool:
     return False
 
 
-def fingerprint_interpreter(interp: Interpreter, exclude: Path | None = None, *, everything: bool = False) -> str:
+def fingerprint_interpreter(
+    interp: Interpreter, exclude: Path | None = None, *, everything: bool = False, memo: ContentMemo = _NO_MEMO
+) -> str:
     """Every file the interpreter's sys.path exposes, plus its pyvenv.cfg (which ty and pyright read).
 
     The standard library counts by its listing only: checkers read their own typeshed for it, and a
@@ -129,9 +194,9 @@ def fingerprint_interpreter(interp: Interpreter, exclude: Path | None = None, *,
         else:
             # An editable checkout on the path (outside the installation) counts by its importable files.
             installed = path.is_relative_to(interp.prefix) or path.is_relative_to(interp.base_prefix)
-            fingerprint_tree(digest, path, everything=everything and installed, exclude=exclude)
-    fingerprint_tree(digest, Path(interp.prefix) / "pyvenv.cfg", everything=True)
-    fingerprint_tree(digest, interp.executable, everything=True)
+            fingerprint_tree(digest, path, everything=everything and installed, exclude=exclude, memo=memo)
+    fingerprint_tree(digest, Path(interp.prefix) / "pyvenv.cfg", everything=True, memo=memo)
+    fingerprint_tree(digest, interp.executable, everything=True, memo=memo)
     return digest.hexdigest()
 
 

@@ -19,9 +19,9 @@ from pathlib import Path
 
 from ..checkers.protocol import RunSpec, TypeChecker
 from ..host.interpreter import Interpreter, inspect_interpreter
-from ..model import EngineError
-from ..paths import ENGINE, REUSE_FILE
-from .fingerprint import fingerprint_interpreter, fingerprint_tree, shebang_interpreter
+from ..model import Case, Divergence, EngineError
+from ..paths import CONTENT_DIGESTS, ENGINE, REUSE_FILE, VERDICTS_FILE, YAML_REUSE_FILE
+from .fingerprint import ContentMemo, fingerprint_interpreter, fingerprint_tree, shebang_interpreter
 
 
 class KeyInputs:
@@ -38,14 +38,34 @@ class KeyInputs:
         self.env = dict(env)
         self.interpreters = interpreters
         self.staged = staged  # staged path -> the bytes the engine wrote and judged
-        self._lock = threading.RLock()  # a part may be built from another part
+        self._lock = threading.Lock()  # guards the two dicts only
+        self._locks: dict[tuple[str, str], threading.Lock] = {}  # one per part: different parts in parallel
         self._parts: dict[tuple[str, str], str] = {}
+        self.memo = ContentMemo(workroot / CONTENT_DIGESTS)  # saved by save_memo(), at the plan's end
+
+    def save_memo(self) -> None:
+        self.memo.save()
 
     def _once(self, kind: str, name: str, compute: Callable[[], str]) -> str:
-        with self._lock:  # one computation per part, even when runs ask at the same moment
-            if (kind, name) not in self._parts:
-                self._parts[(kind, name)] = str(compute())
-            return self._parts[(kind, name)]
+        """One computation per part, even when runs ask at the same moment; two parts at once (three
+        checker installations fingerprint side by side). A part built from another takes the other's
+        lock; no part is built from one that needs it, so no two wait on each other."""
+        with self._lock:
+            if (kind, name) in self._parts:
+                return self._parts[(kind, name)]
+            lock = self._locks.setdefault((kind, name), threading.Lock())
+        with lock:
+            with self._lock:
+                if (kind, name) in self._parts:
+                    return self._parts[(kind, name)]
+            value = str(compute())
+            with self._lock:
+                self._parts[(kind, name)] = value
+            return value
+
+    def part(self, kind: str, name: str, compute: Callable[[], str]) -> str:
+        """A part of another key (reuse/yamlkey.py), computed once per plan like these."""
+        return self._once(kind, name, compute)
 
     def engine(self) -> str:
         def compute() -> str:
@@ -57,25 +77,28 @@ class KeyInputs:
         return self._once("engine", "", compute)
 
     def target(self, name: str) -> str:
-        return self._once("target", name, lambda: fingerprint_interpreter(self.interpreters[name], self.workroot))
+        def compute() -> str:
+            return fingerprint_interpreter(self.interpreters[name], self.workroot, memo=self.memo)
+
+        return self._once("target", name, compute)
 
     def checker(self, checker: TypeChecker, exe: str) -> str:
         def compute() -> str:
             digest = hashlib.sha256()
-            fingerprint_tree(digest, Path(exe), everything=True)
-            fingerprint_tree(digest, Path(exe).resolve(), everything=True)
+            fingerprint_tree(digest, Path(exe), everything=True, memo=self.memo)
+            fingerprint_tree(digest, Path(exe).resolve(), everything=True, memo=self.memo)
             interpreter = shebang_interpreter(exe)
             if interpreter is not None:
                 found = interpreter if interpreter.is_absolute() else shutil.which(str(interpreter))
                 if found is not None:
-                    fingerprint_tree(digest, Path(found), everything=True)
+                    fingerprint_tree(digest, Path(found), everything=True, memo=self.memo)
                 if found is not None and interpreter.name.startswith("python"):
                     try:
                         digest.update(self._installation(Path(found)).encode())
                     except EngineError:
                         digest.update(os.urandom(16))  # cannot tell what it runs: never a hit
             for extra in checker.inputs(self.env):
-                fingerprint_tree(digest, extra, everything=True)
+                fingerprint_tree(digest, extra, everything=True, memo=self.memo)
             return digest.hexdigest()
 
         return self._once("checker", exe, compute)
@@ -85,7 +108,7 @@ class KeyInputs:
 
         def compute() -> str:
             info = inspect_interpreter(python, self.env, self.workroot)
-            return fingerprint_interpreter(info, self.workroot, everything=True)
+            return fingerprint_interpreter(info, self.workroot, everything=True, memo=self.memo)
 
         return self._once("installation", str(python), compute)
 
@@ -97,7 +120,7 @@ class KeyInputs:
         configs = {
             p.name: hashlib.sha256(p.read_bytes()).hexdigest()
             for p in sorted(spec.workdir.iterdir())
-            if p.is_file() and p.name not in (REUSE_FILE,) and not p.name.startswith(".")
+            if p.is_file() and p.name not in (REUSE_FILE, YAML_REUSE_FILE, VERDICTS_FILE) and not p.name.startswith(".")
         }
         files = {str(p): self.staged_digest(str(p)) for p in spec.files}
         material = {
@@ -111,3 +134,32 @@ class KeyInputs:
             "origin": {k: str(v) for k, v in spec.origin.items()},
         }
         return hashlib.sha256(json.dumps(material, sort_keys=True).encode()).hexdigest()
+
+
+def registry_json(divergences: Mapping[str, Divergence]) -> str:
+    """The divergence registry as JSON, its sets sorted (their order changes from one process to the next)."""
+    registry = [
+        [d.id, d.reason, d.issue, {k: sorted(v) for k, v in d.reports.items()}, sorted(d.targets), d.owner]
+        for d in divergences.values()
+    ]
+    return json.dumps(sorted(registry), sort_keys=True)
+
+
+def verdict_key(
+    inputs: KeyInputs,
+    run_key: str,
+    cases: Sequence[Case],
+    divergences: Mapping[str, Divergence],
+    settings: Mapping[str, object],
+) -> str:
+    """The key of the `.py` cases' verdicts of a run: its result's key (engine, staged bytes and all), the
+    cases judged (id and path: a problem names the path), the registry and how strictly it is judged."""
+
+    def compute() -> str:
+        digest = hashlib.sha256(registry_json(divergences).encode())
+        digest.update(json.dumps([[c.id, str(c.path)] for c in cases]).encode())
+        return digest.hexdigest()
+
+    corpus = inputs.part("verdict-corpus", "", compute)
+    material = [run_key, corpus, {k: str(v) for k, v in settings.items()}]
+    return hashlib.sha256(json.dumps(material, sort_keys=True).encode()).hexdigest()
