@@ -26,7 +26,7 @@ def atomic_write(path: Path, text: str) -> None:
     rerun): no write, no fsync, its mtime kept."""
     data = text.encode("utf-8")
     try:
-        if path.stat().st_size == len(data) and path.read_bytes() == data:
+        if holds(path, data):
             return
     except OSError:
         pass
