@@ -111,6 +111,11 @@ SUITE = """
     P = ParamSpec("P")
     def run(f: Callable[P, None], *args: P.args, **kwargs: P.kwargs) -> None: ...
     reveal_type(run)  # N: Revealed type is "def [P] (f: def (*P.args, **P.kwargs), *P.args, **P.kwargs)"
+- case: ignored_as_under_mypy
+  main: |
+    def send(address: str, retries: int) -> None: ...
+    send("a", "3")  # type: ignore
+    send("a", "3")  # type: ignore[arg-type]
 - case: stale_not_comparable
   bgtyping:
     not-comparable:
@@ -126,6 +131,7 @@ VERDICTS = {
     "error_of_another_kind": "FAILED",
     "unreadable_revealed_type": "FAILED",
     "declared_not_comparable": "NOT COMPARABLE",
+    "ignored_as_under_mypy": "PASSED",  # pytest-mypy-plugins' suites use `# type: ignore`; pyright honours it too
     "stale_not_comparable": "FAILED",
 }
 

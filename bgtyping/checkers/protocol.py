@@ -29,6 +29,9 @@ class RunSpec:
     # A YAML item's mypy config (its file and its `mypy_config`): a checker that reads mypy's configs
     # (zuban) follows it instead of the engine's strict settings, as mypy does for that item.
     mypy_config: Path | None = None
+    # A YAML item's `# type: ignore` hides under every checker what it hides under mypy (pytest-mypy-plugins'
+    # suites use them). The `.py` cases forbid them, so there an ignore comment must never hide an error.
+    ignore_comments: bool = False
 
 
 @dataclass(frozen=True)

@@ -68,8 +68,8 @@ class Pyright(Defaults):
         settings = {
             "typeCheckingMode": "standard",
             # Case files must not carry ignore comments; if one slips in, it must not hide an error.
-            "enableTypeIgnoreComments": False,
-            "reportUnnecessaryTypeIgnoreComment": "error",
+            "enableTypeIgnoreComments": spec.ignore_comments,
+            "reportUnnecessaryTypeIgnoreComment": "none" if spec.ignore_comments else "error",
             "include": [_include(os.path.relpath(path, spec.workdir)) for path in listable(spec)],
         }
         config = write_config(spec, "pyrightconfig.json", json.dumps(settings, indent=2))

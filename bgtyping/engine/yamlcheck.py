@@ -381,7 +381,9 @@ def _run_group(
     if not config.exists():
         config.write_text("[mypy]\n", encoding="utf-8")
     key = RunKey(checker.name, "yaml", python_version)
-    spec = RunSpec(key, tuple(checked), python, python_version, folder, folder, env=env, mypy_config=config)
+    spec = RunSpec(
+        key, tuple(checked), python, python_version, folder, folder, env=env, mypy_config=config, ignore_comments=True
+    )
     result = execute(checker, spec, options.timeout, yamlrun.PROCESSES).result
     broken = health(result, checked, frozenset(), folder)
     if broken:
