@@ -270,3 +270,28 @@ def test_the_content_memo_remembers_no_file_changed_a_moment_ago(tmp_path: Path)
     first = _fingerprint_with_memo(site, memo)
     module.write_text("RULES = 2\n", encoding="utf-8")
     assert _fingerprint_with_memo(site, memo) != first
+
+
+def test_another_copy_of_the_engine_counts_where_the_running_one_does_not(tmp_path: Path) -> None:
+    """A checker's interpreter may import a `bgtyping` that is not this one (a YAML item's mypy plugin)."""
+    import hashlib
+
+    from bgtyping.paths import ENGINE
+    from bgtyping.reuse.fingerprint import fingerprint_tree
+
+    def digest(root: Path) -> str:
+        found = hashlib.sha256()
+        fingerprint_tree(found, root, everything=False)
+        return found.hexdigest()
+
+    other = tmp_path / "site" / "bgtyping"
+    other.mkdir(parents=True)
+    (other / "mypy_plugin.py").write_text("OLD = 1\n", encoding="utf-8")
+    before = digest(tmp_path / "site")
+    (other / "mypy_plugin.py").write_text("NEW = 2\n", encoding="utf-8")
+    assert digest(tmp_path / "site") != before
+    ours = tmp_path / "ours"
+    ours.mkdir()
+    empty = digest(ours)
+    (ours / "bgtyping").symlink_to(ENGINE)  # the running engine: keyed by its content elsewhere
+    assert digest(ours) == empty

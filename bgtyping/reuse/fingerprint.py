@@ -18,6 +18,7 @@ from typing import Protocol, cast
 from ..fsutil import atomic_write
 from ..host.interpreter import Interpreter
 from ..host.shebang import shebang_words
+from ..paths import ENGINE
 
 
 class Digest(Protocol):
@@ -28,9 +29,16 @@ class Digest(Protocol):
 _IMPORTABLE = frozenset({".py", ".pyi", ".pth", ".so", ".pyd", ".typed"})
 
 
-def _engine_itself(name: str) -> bool:
-    """The engine's own installed files: keyed by content elsewhere, and reinstalled by every nox session."""
-    return name == "bgtyping" or name.startswith(("bgtyping-", "_editable_impl_bgtyping", "__editable__.bgtyping"))
+def _engine_itself(entry: os.DirEntry[str]) -> bool:
+    """The engine's own installed files: keyed by content elsewhere, and reinstalled by every nox session.
+
+    Only the running engine's own package is left out: another copy of `bgtyping` that a checker's
+    interpreter imports (a YAML item's `plugins = bgtyping.mypy_plugin`) counts like any package. Its
+    metadata and editable-install files are left out either way: they name where the code lies, and
+    that place is walked as a `sys.path` entry of its own."""
+    if entry.name == "bgtyping":
+        return os.path.realpath(entry.path) == str(ENGINE)
+    return entry.name.startswith(("bgtyping-", "_editable_impl_bgtyping", "__editable__.bgtyping"))
 
 
 # A file's content is remembered only once its ctime is this much in the past (ContentMemo).
@@ -124,7 +132,7 @@ def _walk(
         digest.update(f"unreadable\0{folder}\n".encode())
         return 0
     for entry in entries:
-        if _engine_itself(entry.name):
+        if _engine_itself(entry):
             continue
         try:
             if entry.is_dir(follow_symlinks=True):
