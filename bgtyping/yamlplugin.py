@@ -13,6 +13,7 @@ a case its `bgtyping: not-comparable:` key names is skipped under that checker, 
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import importlib.metadata
@@ -212,6 +213,13 @@ class YamlItem(pytest.Item):
         return self.path, self.item.case.line - 1, self.name
 
 
+def _say(config: pytest.Config, text: str) -> None:
+    """To the terminal while a test runs: pytest captures the test's stderr, even its file descriptor."""
+    capture = config.pluginmanager.get_plugin("capturemanager")
+    with capture.global_and_fixture_disabled() if capture is not None else contextlib.nullcontext():
+        print(text, file=sys.stderr, flush=True)
+
+
 def _run_kept(kept: list[YamlItem], batch: _Batch) -> None:
     """mypy over the cases it keeps, then each other checker over its own; a broken run fails its items."""
     options = batch.options
@@ -232,7 +240,7 @@ def _run_kept(kept: list[YamlItem], batch: _Batch) -> None:
         return
     hooked = {id(i) for i in items if i.problems}  # broken by its hook, before any checker ran: no verdict anywhere
     # One process per workdir: two runs would write each other's item folders and mypy caches.
-    with locked(options.workdir, lambda text: print(text, file=sys.stderr, flush=True)):
+    with locked(options.workdir, functools.partial(_say, kept[0].config)):
         for name, chosen in by_checker.items():
             try:
                 if name == "mypy":

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import select
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -252,6 +253,10 @@ def test_the_drop_in_judges_every_case_under_pyright_too(world: tuple[Path, dict
             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         )  # fmt: skip
         assert waiting.stderr is not None
+        ready, _, _ = select.select([waiting.stderr], [], [], 300)  # never a hung CI run
+        if not ready:
+            waiting.kill()
+        assert ready, "the second run said nothing while it waited"
         assert "waiting for another bgtyping run that uses" in waiting.stderr.readline()
         assert waiting.poll() is None
         fcntl.flock(lock, fcntl.LOCK_UN)
