@@ -13,6 +13,7 @@ import json
 import sys
 import threading
 from collections.abc import Mapping, Sequence
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
@@ -33,13 +34,25 @@ def _note(command: Sequence[str], cwd: Path, env: Mapping[str, str]) -> None:
 
 def main(argv: list[str]) -> int:
     log, rest = Path(argv[0]), argv[argv.index("--") + 1 :]
-    plain, forked = procs.Processes.run, forkserver.ForkPool.run
+    plain, held, forked = procs.Processes.run, procs.Processes.output, forkserver.ForkPool.run
 
     def run_plain(
         self: procs.Processes, cmd: Sequence[str], *, cwd: Path, env: Mapping[str, str], timeout: float
     ) -> procs.Finished:
         _note(cmd, cwd, env)
         return plain(self, cmd, cwd=cwd, env=env, timeout=timeout)
+
+    def output(
+        self: procs.Processes,
+        cmd: Sequence[str],
+        *,
+        cwd: Path,
+        env: Mapping[str, str],
+        timeout: float,
+        one_at_a_time: threading.Lock,
+    ) -> AbstractContextManager[procs.Finished]:
+        _note(cmd, cwd, env)  # the engine's checker runs (execute): pyright's, ty's, ...
+        return held(self, cmd, cwd=cwd, env=env, timeout=timeout, one_at_a_time=one_at_a_time)
 
     def run_forked(
         self: forkserver.ForkPool, cmd: Sequence[str], *, cwd: Path, env: Mapping[str, str], timeout: float
@@ -52,6 +65,7 @@ def main(argv: list[str]) -> int:
             _inside.active = False
 
     procs.Processes.run = run_plain  # type: ignore[method-assign]
+    procs.Processes.output = output  # type: ignore[method-assign,assignment]
     forkserver.ForkPool.run = run_forked  # type: ignore[method-assign,assignment]
     code = bgtyping_main(rest)
     log.write_text(json.dumps(_seen), encoding="utf-8")

@@ -79,7 +79,7 @@ def test_pool_with_a_crashed_command_is_refused() -> None:
 
 
 def test_the_recorded_commands_are_the_ones_the_engine_ran(tmp_path: Path) -> None:
-    """The bare side of P4 under mypy replays what `bgtyping yaml` started: one command per mypy run."""
+    """The bare side of P4 under mypy and pyright replays what `bgtyping yaml` started: every command."""
     import json
     import os
     import subprocess
@@ -90,16 +90,17 @@ def test_the_recorded_commands_are_the_ones_the_engine_ran(tmp_path: Path) -> No
     log = tmp_path / "log.json"
     proc = subprocess.run(
         [sys.executable, str(bench.ROOT / "benchmarks" / "record.py"), str(log), "--", "yaml", str(suite),
-         f"--workdir={tmp_path / 'w'}"],
+         f"--workdir={tmp_path / 'w'}", "--checker=mypy,pyright"],
         cwd=tmp_path, capture_output=True, text=True, check=False,
         env=dict(os.environ, PATH=os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])),
     )  # fmt: skip
     assert proc.returncode == 1, proc.stdout + proc.stderr  # `# E: bad` is not mypy's message
     seen = json.loads(log.read_text(encoding="utf-8"))
-    assert len(seen) == 2  # the batch, then the failed item alone
-    assert all(Path(c["argv"][0]).name == "mypy" for c in seen)
-    assert [Path(c["cwd"]).is_dir() for c in seen] == [True, False]  # a solo run's folder is gone afterwards
-    assert seen[0]["env"]["MYPYPATH"].endswith(str(tmp_path))
+    mypy = [c for c in seen if Path(c["argv"][0]).name == "mypy"]
+    assert len(mypy) == 2  # the batch, then the failed item alone
+    assert [Path(c["cwd"]).is_dir() for c in mypy] == [True, False]  # a solo run's folder is gone afterwards
+    assert mypy[0]["env"]["MYPYPATH"].endswith(str(tmp_path))
+    assert [Path(c["argv"][0]).name for c in seen if c not in mypy] == ["pyright"]  # one run for both items
 
 
 def test_the_growth_corpus_loads(tmp_path: Path) -> None:
