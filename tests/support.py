@@ -24,3 +24,29 @@ def cli(*args: str | os.PathLike[str]) -> subprocess.CompletedProcess[str]:
         cwd=ROOT,
         check=False,
     )
+
+
+def linked_site(tmp_path: Path, text: str) -> tuple[Path, Path]:
+    """A site-packages folder with one module hard-linked from outside it, as uv installs from its cache."""
+    site = tmp_path / "site"
+    site.mkdir()
+    module = site / "rules.py"
+    module.write_text(text, encoding="utf-8")
+    os.link(module, tmp_path / "uv-cache-rules.py")
+    return site, module
+
+
+def tree_digest(root: Path, *, everything: bool = False, memo_file: Path | None = None) -> str:
+    """What the reuse key takes from a folder (fingerprint_tree), with the content memo saved when given."""
+    import hashlib
+
+    from bgtyping.reuse.fingerprint import ContentMemo, fingerprint_tree
+
+    digest = hashlib.sha256()
+    if memo_file is None:
+        fingerprint_tree(digest, root, everything=everything)
+        return digest.hexdigest()
+    memo = ContentMemo(memo_file)
+    fingerprint_tree(digest, root, everything=everything, memo=memo)
+    memo.save()
+    return digest.hexdigest()

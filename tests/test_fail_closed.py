@@ -21,7 +21,7 @@ from bgtyping.checkers.mypy import analysed_files
 from bgtyping.cli import main
 from bgtyping.model import EngineError
 
-from .support import ROOT, MakeCorpus, MakeEnv
+from .support import ROOT, MakeCorpus, MakeEnv, linked_site, tree_digest
 
 GOOD = '"""A good case."""\ndef f(x: int) -> None: ...\nf("a")  # E: arg-type\n'
 FakeChecker = Callable[[str, str], None]
@@ -444,20 +444,10 @@ def test_atomic_writes_keep_ordinary_permissions(tmp_path: Path) -> None:
 
 def test_a_hard_linked_file_counts_by_content_not_by_ctime(tmp_path: Path) -> None:
     """uv links one cached file into many venvs; a new link elsewhere must not miss, an edit must."""
-    import hashlib
-
-    from bgtyping.reuse.fingerprint import fingerprint_tree
-
-    site = tmp_path / "site-packages"
-    site.mkdir()
-    module = site / "mod.py"
-    module.write_text("A = 1\n", encoding="utf-8")
-    os.link(module, tmp_path / "cache-copy.py")
+    site, module = linked_site(tmp_path, "A = 1\n")
 
     def key() -> str:
-        digest = hashlib.sha256()
-        fingerprint_tree(digest, site, everything=False)
-        return digest.hexdigest()
+        return tree_digest(site)
 
     first = key()
     os.link(module, tmp_path / "another-venv.py")  # changes the ctime of every link

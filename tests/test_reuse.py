@@ -25,7 +25,7 @@ from bgtyping.engine.stage import Stage, stage
 from bgtyping.model import Plan
 from devtools.envs import overlay_env, purelib
 
-from .support import ROOT
+from .support import ROOT, linked_site, tree_digest
 
 CASES = "sync/check_starlette_sync_p*"
 CHECKERS = ("mypy", "ty", "pyrefly")
@@ -220,15 +220,7 @@ def test_the_checker_key_covers_its_whole_installation(tmp_path: Path) -> None:
 
 
 def _fingerprint_with_memo(tree: Path, memo_file: Path) -> str:
-    import hashlib
-
-    from bgtyping.reuse.fingerprint import ContentMemo, fingerprint_tree
-
-    memo = ContentMemo(memo_file)
-    digest = hashlib.sha256()
-    fingerprint_tree(digest, tree, everything=True, memo=memo)
-    memo.save()
-    return digest.hexdigest()
+    return tree_digest(tree, everything=True, memo_file=memo_file)
 
 
 def test_the_content_memo_notices_a_hard_linked_file_changed_in_place(
@@ -238,11 +230,7 @@ def test_the_content_memo_notices_a_hard_linked_file_changed_in_place(
     from bgtyping.reuse import fingerprint
 
     monkeypatch.setattr(fingerprint, "SETTLED_NS", 0)  # remembered at once: only the ctime in its key can tell
-    site = tmp_path / "site"
-    site.mkdir()
-    module = site / "rules.py"
-    module.write_text("RULES = 1\n", encoding="utf-8")
-    os.link(module, tmp_path / "uv-cache-rules.py")  # installed as uv does: a hard link from its cache
+    site, module = linked_site(tmp_path, "RULES = 1\n")
     memo = tmp_path / "content-digests.json"
     first = _fingerprint_with_memo(site, memo)
     assert len(json.loads(memo.read_text(encoding="utf-8"))["digests"]) == 1
@@ -258,11 +246,7 @@ def test_the_content_memo_notices_a_hard_linked_file_changed_in_place(
 
 def test_the_content_memo_remembers_no_file_changed_a_moment_ago(tmp_path: Path) -> None:
     """A file whose ctime is recent could change again within the same clock tick unseen: not remembered."""
-    site = tmp_path / "site"
-    site.mkdir()
-    module = site / "rules.py"
-    module.write_text("RULES = 1\n", encoding="utf-8")
-    os.link(module, tmp_path / "uv-cache-rules.py")
+    site, module = linked_site(tmp_path, "RULES = 1\n")
     memo = tmp_path / "content-digests.json"
     _fingerprint_with_memo(site, memo)
     assert not memo.exists() or json.loads(memo.read_text(encoding="utf-8"))["digests"] == {}
@@ -274,24 +258,16 @@ def test_the_content_memo_remembers_no_file_changed_a_moment_ago(tmp_path: Path)
 
 def test_another_copy_of_the_engine_counts_where_the_running_one_does_not(tmp_path: Path) -> None:
     """A checker's interpreter may import a `bgtyping` that is not this one (a YAML item's mypy plugin)."""
-    import hashlib
-
     from bgtyping.paths import ENGINE
-    from bgtyping.reuse.fingerprint import fingerprint_tree
-
-    def digest(root: Path) -> str:
-        found = hashlib.sha256()
-        fingerprint_tree(found, root, everything=False)
-        return found.hexdigest()
 
     other = tmp_path / "site" / "bgtyping"
     other.mkdir(parents=True)
     (other / "mypy_plugin.py").write_text("OLD = 1\n", encoding="utf-8")
-    before = digest(tmp_path / "site")
+    before = tree_digest(tmp_path / "site")
     (other / "mypy_plugin.py").write_text("NEW = 2\n", encoding="utf-8")
-    assert digest(tmp_path / "site") != before
+    assert tree_digest(tmp_path / "site") != before
     ours = tmp_path / "ours"
     ours.mkdir()
-    empty = digest(ours)
+    empty = tree_digest(ours)
     (ours / "bgtyping").symlink_to(ENGINE)  # the running engine: keyed by its content elsewhere
-    assert digest(ours) == empty
+    assert tree_digest(ours) == empty
