@@ -338,7 +338,7 @@ def pool_side(label: str, corpus: Corpus, python: Path, where: Path, names: Sequ
     plan = Plan(corpus, tuple(names), (Target("inline", python),), ("3.11",), root)
     root.mkdir(parents=True)
     env = controlled_env(root)
-    interpreters = preflight(plan, env)
+    interpreters = preflight(plan.targets, root, env)
     staged = stage(plan)
     inputs = KeyInputs(root, env, interpreters, staged.data)
     specs: dict[str, tuple[RunSpec, list[str]]] = {}

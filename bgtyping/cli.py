@@ -20,6 +20,7 @@ import os
 import signal
 import sys
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from types import FrameType
 
@@ -131,9 +132,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="a recorded divergence that no longer reproduces fails the run even when it describes the target's "
         "own typing (default: that is an improvement of the library, reported as a notice); for the corpus's own CI",
     )
-    parser.add_argument(
-        "--version", action="version", version=_version_text(), help="print the engine, corpus and pinned versions"
-    )
+    parser.add_argument("--version", action=_VersionAction, help="print the engine, corpus and pinned versions")
     parser.add_argument(
         "--compare",
         type=Path,
@@ -143,7 +142,18 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _version_text() -> str:
+class _VersionAction(argparse.Action):
+    """argparse's own version action wants the text up front; this one reads the metadata only when asked."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, help: str | None = None) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, help=help)
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: object) -> None:
+        print(version_text())  # stdout, as argparse's own version action prints
+        parser.exit()
+
+
+def version_text() -> str:
     cases = sum(1 for _ in (CORPUS / "cases").rglob("check_*.py")) if (CORPUS / "cases").is_dir() else 0
     pins = ", ".join(f"{name} {v}" for name, v in pinned().items())
     return f"bgtyping {version()}; corpus: {cases} cases at {CORPUS}; tested with: {pins or 'unknown'}"
@@ -195,10 +205,15 @@ def _main(args: argparse.Namespace) -> int:
                 f"the workdir {workroot} lies inside the corpus's cases/: its staged copies would be cases"
             )
         check_writable_dir(workroot, "the workdir")
+        targets = parse_targets(args.target or [f"inline={sys.executable}"])
+        # The targets' interpreters answer while the corpus loads: each answer is a process start.
+        asking = ThreadPoolExecutor(max_workers=1)
+        asked = asking.submit(preflight, targets, workroot, controlled_env(workroot))
+        asking.shutdown(wait=False)
         plan = Plan(
             corpus=load_corpus(args.corpus, args.select, parse_cache=workroot / "parsed.json"),
             checkers=tuple(args.checker or ("mypy", "pyright")),
-            targets=parse_targets(args.target or [f"inline={sys.executable}"]),
+            targets=targets,
             python_versions=tuple(args.python or ("3.11",)),
             workroot=workroot,
             timeout=args.timeout,
@@ -212,7 +227,7 @@ def _main(args: argparse.Namespace) -> int:
         if args.results:
             check_writable_dir(args.results.absolute(), "the --results folder")
         baseline = results.load(args.compare) if args.compare else None
-        interpreters = preflight(plan, controlled_env(workroot))
+        interpreters = asked.result()
     except EngineError as exc:
         err(escape.line(f"error: {exc}"))  # bad input is one line, whatever the names in it hold
         return 2

@@ -101,7 +101,7 @@ def pytest_configure(config: pytest.Config) -> None:
             timeout=float(str(config.getoption("--typing-timeout"))),
             strict_divergences=bool(config.getoption("--typing-strict-divergences")),
         )
-        interpreters = preflight(plan, controlled_env(plan.workroot))
+        interpreters = preflight(plan.targets, plan.workroot, controlled_env(plan.workroot))
     except EngineError as exc:
         raise pytest.UsageError(escape.line(str(exc))) from exc
     config.stash[_PLAN] = Batch(plan, interpreters)

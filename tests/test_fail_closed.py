@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from bgtyping import fsutil
+from bgtyping import cli, fsutil
 from bgtyping.checkers.mypy import analysed_files
 from bgtyping.cli import main
 from bgtyping.model import EngineError
@@ -476,3 +476,27 @@ def test_a_resolution_probe_that_lost_its_claims_is_refused(tmp_path: Path, monk
             health.probe_cases("stubs")
     finally:
         health.probe_cases.cache_clear()
+
+
+def test_version_is_read_only_when_asked_and_names_engine_corpus_and_pins(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`--version` prints the engine, the corpus and the pins on stdout; any other run never computes it."""
+    asked: list[int] = []
+    real = cli.version_text
+
+    def counted() -> str:
+        asked.append(1)
+        return real()
+
+    monkeypatch.setattr(cli, "version_text", counted)
+    cli.build_parser().parse_args(["--checker", "ty"])
+    assert not asked  # reading package metadata costs a tenth of the engine's start-up
+    with pytest.raises(SystemExit) as exit_:
+        main(["--version"])
+    out = capsys.readouterr().out
+    assert exit_.value.code == 0
+    assert asked == [1]
+    assert out.startswith("bgtyping "), out
+    assert "corpus: " in out, out
+    assert "mypy " in out, out

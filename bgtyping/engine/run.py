@@ -44,7 +44,7 @@ def run_plan(
     plan.workroot.mkdir(parents=True, exist_ok=True)
     with locked(plan.workroot, say):
         env = controlled_env(plan.workroot)
-        interpreters = dict(interpreters) if interpreters is not None else preflight(plan, env)
+        interpreters = dict(interpreters) if interpreters is not None else preflight(plan.targets, plan.workroot, env)
         staged = stage(plan)
         inputs = KeyInputs(plan.workroot, env, interpreters, staged.data)
         keys = sorted(plan.run_keys(), key=lambda k: checkers.get(k.checker).cost)

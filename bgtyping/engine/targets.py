@@ -4,18 +4,24 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from ..host.interpreter import Interpreter, inspect_interpreter
-from ..model import STUB_DISTRIBUTIONS, TARGET_FINGERPRINTS, EngineError, Plan, Target
+from ..model import STUB_DISTRIBUTIONS, TARGET_FINGERPRINTS, EngineError, Target
 
 
-def preflight(plan: Plan, env: Mapping[str, str]) -> dict[str, Interpreter]:
-    """Ask each target's interpreter what it is; a target that cannot be checked is one line, exit 2."""
+def preflight(targets: Sequence[Target], workroot: Path, env: Mapping[str, str]) -> dict[str, Interpreter]:
+    """Ask each target's interpreter what it is; a target that cannot be checked is one line, exit 2.
+
+    The interpreters are asked at once (each answer is a process start); the first target, in the
+    order given, that cannot be checked is the one reported."""
+    with ThreadPoolExecutor(max_workers=max(1, len(targets))) as pool:
+        asked = [pool.submit(inspect_interpreter, t.python, env, workroot) for t in targets]
     found: dict[str, Interpreter] = {}
-    for target in plan.targets:
+    for target, answer in zip(targets, asked, strict=True):
         try:
-            interp = inspect_interpreter(target.python, env, plan.workroot)
+            interp = answer.result()
         except EngineError as exc:
             raise EngineError(f"target {target.name}: {exc}") from None
         where = f"{target.python} (Python {interp.version})"

@@ -13,9 +13,42 @@ from typing import cast
 from ..model import EngineError
 
 _PROBE = r"""
-import importlib.metadata as md, importlib.util, json, os, sys
+import importlib.util, json, os, sys
+def listed_version(dist):
+    # importlib.metadata's own lookup (the first folder on sys.path holding a NAME-*.dist-info or
+    # .egg-info), done by listing: importing it costs more than the rest of the probe. Anything
+    # unusual (a zip on the path, metadata that is a file or lacks a Version) is left to it.
+    want = dist.replace("-", "_").replace(".", "_").lower()
+    for entry in sys.path:
+        if os.path.isfile(entry):
+            raise LookupError(entry)
+        try:
+            children = os.listdir(entry or ".")
+        except OSError:
+            continue
+        for child in children:
+            low = child.lower()
+            if not low.endswith((".dist-info", ".egg-info")):
+                continue
+            name = low.rpartition(".")[0].partition("-")[0]
+            if name.replace("-", "_").replace(".", "_") != want:
+                continue
+            meta = os.path.join(entry, child, "METADATA" if low.endswith(".dist-info") else "PKG-INFO")
+            with open(meta, encoding="utf-8") as handle:
+                for line in handle:
+                    if line.startswith("Version:"):
+                        return line[len("Version:"):].strip()
+                    if not line.strip():
+                        break
+            raise LookupError(meta)
+    return None
 def version(dist):
     try:
+        return listed_version(dist)
+    except Exception:
+        pass
+    try:
+        import importlib.metadata as md
         return md.version(dist)
     except Exception:
         return None
