@@ -32,7 +32,6 @@ from .fsutil import atomic_write, check_writable_dir
 from .host.hermetic import controlled_env, default_workdir
 from .host.interpreter import Definition, Interpreter, definitions
 from .model import PYTHON_VERSIONS, TARGET_FINGERPRINTS, EngineError, Outcome, Plan, RunKey, RunOutcome
-from .output import ci, results
 from .output.groups import findings, improvements
 from .output.terminal import (
     err,
@@ -226,7 +225,13 @@ def _main(args: argparse.Namespace) -> int:
                 raise EngineError(f"--junitxml {args.junitxml} is a folder; name a file")
         if args.results:
             check_writable_dir(args.results.absolute(), "the --results folder")
-        baseline = results.load(args.compare) if args.compare else None
+        baseline = None
+        if args.compare:
+            # The CI and results writers are imported where an option asks for them: XML and JSON
+            # writing are a tenth of the engine's start-up, and most runs write neither.
+            from .output import results
+
+            baseline = results.load(args.compare)
         interpreters = asked.result()
     except EngineError as exc:
         err(escape.line(f"error: {exc}"))  # bad input is one line, whatever the names in it hold
@@ -258,15 +263,23 @@ def _main(args: argparse.Namespace) -> int:
     if nothing:
         err("error: nothing was judged: every cell was skipped or unsupported")
     if args.junitxml:
+        from .output import ci
+
         atomic_write(args.junitxml, ci.junit(plan, outcomes))
     if args.github_annotations:
+        from .output import ci
+
         for annotation in ci.github_annotations(plan, outcomes, cwd, defined):
             print(annotation)  # the engine's own workflow commands, their data escaped by ci
     if summary := os.environ.get("GITHUB_STEP_SUMMARY"):
+        from .output import ci
+
         line = summary_line(counts, len(broken), len(outcomes))
         ci.append_step_summary(Path(summary), plan, outcomes, line, defined)
     changed = False
     if args.results or baseline is not None:
+        from .output import results
+
         docs = results.collect(plan, outcomes)
         if args.results:
             results.write(args.results, docs)

@@ -17,6 +17,7 @@ can hold any character. Each sink gets the rule that keeps such text inert there
 from __future__ import annotations
 
 import argparse
+import functools
 import html
 import json
 import re
@@ -31,8 +32,13 @@ if TYPE_CHECKING:
 INVISIBLE = "\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ud800-\udfff"
 _INVISIBLE = re.compile(f"[{INVISIBLE}]")
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
-# What XML 1.0 forbids (tab, LF and CR are allowed, so are the rest of the BMP but surrogates and two non-characters).
-_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+@functools.cache  # compiled when first asked: a tenth of this module's import, and only reports need it
+def _not_xml() -> re.Pattern[str]:
+    """What XML 1.0 forbids (tab, LF and CR are allowed, so are the rest of the BMP but surrogates and two
+    non-characters)."""
+    return re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def visible(char: str) -> str:
@@ -74,7 +80,7 @@ def markdown_cell(text: str) -> str:
 
 def xml(text: str) -> str:
     """Text or an attribute value of an XML 1.0 document (ElementTree escapes `<`, `&` and quotes)."""
-    return _NOT_XML.sub(lambda m: visible(m.group()), text)
+    return _not_xml().sub(lambda m: visible(m.group()), text)
 
 
 def html_text(text: str) -> str:
