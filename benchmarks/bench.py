@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from bgtyping import checkers
-from bgtyping.checkers.protocol import RunSpec
+from bgtyping.checkers.protocol import Report, RunSpec
 from bgtyping.corpus import load_corpus
 from bgtyping.corpus.yamlfile import load_yaml_cases
 from bgtyping.engine import yamlrun
@@ -385,7 +385,7 @@ def pool_side(label: str, corpus: Corpus, python: Path, where: Path, names: Sequ
             checker = checkers.get(name)
             out = (outputs / f"{name}.out").read_text(encoding="utf-8", errors="replace")
             err = (outputs / f"{name}.err").read_text(encoding="utf-8", errors="replace")
-            parsed = checker.parse(out, err, spec)
+            parsed = checker.parse(Report(out), err, spec)
             result = RunResult(spec.key, parsed.version or "", tuple(argv), parsed.diagnostics, parsed.analyzed, 0.0)
             problems = health(result, spec.files, checker.import_codes, spec.root)
             if problems:

@@ -50,7 +50,7 @@ def main(argv: list[str]) -> int:
         env: Mapping[str, str],
         timeout: float,
         one_at_a_time: threading.Lock,
-    ) -> AbstractContextManager[procs.Finished]:
+    ) -> AbstractContextManager[procs.Output]:
         _note(cmd, cwd, env)  # the engine's checker runs (execute): pyright's, ty's, ...
         return held(self, cmd, cwd=cwd, env=env, timeout=timeout, one_at_a_time=one_at_a_time)
 

@@ -32,7 +32,7 @@ import pytest
 
 from bgtyping import checkers
 from bgtyping.checkers.common import toml_strings
-from bgtyping.checkers.protocol import Parsed, RunSpec
+from bgtyping.checkers.protocol import Parsed, Report, RunSpec
 from bgtyping.checkers.ty import include_pattern
 from bgtyping.engine.execute import _show, find_executable  # pyright: ignore[reportPrivateUsage]
 from bgtyping.engine.health import health
@@ -83,7 +83,7 @@ def run(checker: str, spec: RunSpec, preexec: Callable[[], None] | None = None) 
         cmd, cwd=spec.workdir, env=dict(spec.env), capture_output=True, text=True, check=False, preexec_fn=preexec
     )
     assert proc.returncode in module.ok_exit_codes, proc.stderr[-3000:] + proc.stdout[-2000:]
-    parsed = module.parse(proc.stdout, proc.stderr, spec)
+    parsed = module.parse(Report(proc.stdout), proc.stderr, spec)
     result = RunResult(spec.key, "", tuple(cmd), parsed.diagnostics, parsed.analyzed, 0.0)
     return parsed, result, health(result, spec.files, module.import_codes, spec.root)
 
@@ -183,7 +183,7 @@ def test_a_file_the_checker_drops_is_a_health_problem(checker: str, awkward: Pat
     proc = subprocess.run(cmd, cwd=spec.workdir, env=dict(spec.env), capture_output=True, text=True, check=False)
     if proc.returncode not in module.ok_exit_codes:
         return  # it refused the run: the engine reports a crash, never a verdict
-    parsed = module.parse(proc.stdout, proc.stderr, spec)
+    parsed = module.parse(Report(proc.stdout), proc.stderr, spec)
     result = RunResult(spec.key, "", tuple(cmd), parsed.diagnostics, parsed.analyzed, 0.0)
     assert health(result, spec.files, module.import_codes, spec.root) != []
 

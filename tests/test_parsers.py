@@ -14,6 +14,7 @@ import pytest
 
 from bgtyping import checkers
 from bgtyping.checkers.common import JsonStream
+from bgtyping.checkers.protocol import Report
 from bgtyping.corpus.pycases import parse_case
 from bgtyping.engine.health import health
 from bgtyping.engine.judge import judge
@@ -32,7 +33,7 @@ def _recorded(checker: str, root: Path) -> tuple[str, str, dict[str, object]]:
 @pytest.mark.parametrize("checker", CHECKER_NAMES)
 def test_the_recorded_output_parses_to_the_recorded_diagnostics(checker: str, tmp_path: Path) -> None:
     stdout, stderr, expected = _recorded(checker, tmp_path)
-    parsed = checkers.get(checker).parse(stdout, stderr, spec_for(checker, tmp_path))
+    parsed = checkers.get(checker).parse(Report(stdout), stderr, spec_for(checker, tmp_path))
     assert as_data(parsed, tmp_path) == expected
 
 
@@ -42,7 +43,7 @@ def test_the_recorded_diagnostics_are_the_sample_claims(checker: str, tmp_path: 
     stdout, stderr, _ = _recorded(checker, tmp_path)
     (tmp_path / SAMPLE.name).write_bytes(SAMPLE.read_bytes())
     case = parse_case(tmp_path / SAMPLE.name, tmp_path, {})
-    parsed = checkers.get(checker).parse(stdout, stderr, spec_for(checker, tmp_path))
+    parsed = checkers.get(checker).parse(Report(stdout), stderr, spec_for(checker, tmp_path))
     result = RunResult(RunKey(checker, "inline", "3.11"), "recorded", (), parsed.diagnostics, parsed.analyzed, 0.0)
     verdict = judge(case, checkers.get(checker), result, {}, tmp_path)
     assert verdict.outcome is Outcome.PASS, verdict.problems
@@ -55,7 +56,9 @@ def test_output_cut_short_is_a_broken_run(checker: str, tmp_path: Path) -> None:
     stdout, stderr, _ = _recorded(checker, tmp_path)
     cut = stdout[: stdout.index("\n") // 2]
     try:
-        parsed = checkers.get(checker).parse(cut, stderr if checker == "mypy" else "", spec_for(checker, tmp_path))
+        parsed = checkers.get(checker).parse(
+            Report(cut), stderr if checker == "mypy" else "", spec_for(checker, tmp_path)
+        )
     except EngineError as exc:
         parsed, refused = None, str(exc)
     else:
@@ -72,19 +75,26 @@ def test_output_cut_short_is_a_broken_run(checker: str, tmp_path: Path) -> None:
 def test_the_installed_checker_still_prints_what_was_recorded(checker: str, tmp_path: Path) -> None:
     """Run live: what the parser reads from today's checker equals what it read from the recording."""
     stdout, stderr = run_live(checker, tmp_path)
-    parsed = checkers.get(checker).parse(stdout, stderr, spec_for(checker, tmp_path))
+    parsed = checkers.get(checker).parse(Report(stdout), stderr, spec_for(checker, tmp_path))
     _, _, expected = _recorded(checker, tmp_path)
     assert as_data(parsed, tmp_path) == expected, "re-record with `python -m tests.recorded.record` and review"
 
 
 @pytest.mark.parametrize(
     "text",
-    ["[]", " [ ] ", "[1]", '[{"a": [1, {"b": null}]}, "x,]", 2.5e3, true]\n', '[\n  {"k": "\\u00e9\\"]"},\n  []\n]'],
+    [
+        "[]",
+        " [ ] ",
+        "[1]",
+        "[123, -0.5e-7, 1E+2, 0]",
+        '[{"a": [1, {"b": null}]}, "x,]", 2.5e3, true]\n',
+        '[\n  {"k": "\\u00e9\\"]"},\n  []\n]',
+    ],
 )
 def test_a_streamed_array_is_what_json_reads(text: str) -> None:
-    stream = JsonStream(text)
-    assert list(stream.items()) == json.loads(text)
-    stream.end()
+    for stream in _streams(text):
+        assert list(stream.items()) == json.loads(text)
+        stream.end()
 
 
 @pytest.mark.parametrize(
@@ -92,10 +102,10 @@ def test_a_streamed_array_is_what_json_reads(text: str) -> None:
     ["[1", "[1,]", "[1 2]", "[1] x", "[1]]", '{"a": 1}', "", "[,1]", "[1,,2]", '["a]'],
 )
 def test_a_broken_array_is_refused_as_json_refuses_it(text: str) -> None:
-    stream = JsonStream(text)
-    with pytest.raises(ValueError):  # noqa: PT011, PT012 - json.JSONDecodeError or ours; reading or `end`
-        list(stream.items())
-        stream.end()
+    for stream in _streams(text):
+        with pytest.raises(ValueError):  # noqa: PT011, PT012 - json.JSONDecodeError or ours; reading or `end`
+            list(stream.items())
+            stream.end()
 
 
 @pytest.mark.parametrize(
@@ -107,23 +117,47 @@ def test_a_broken_array_is_refused_as_json_refuses_it(text: str) -> None:
     ],
 )
 def test_a_streamed_object_is_what_json_reads(text: str, errors: list[object]) -> None:
-    stream = JsonStream(text)
-    found: list[object] = []
-    for key in stream.members():
-        if key == "errors":
-            found.extend(stream.items())
-        else:
-            stream.value()
-    stream.end()
-    assert found == errors == json.loads(text)["errors"]
+    for stream in _streams(text):
+        found: list[object] = []
+        for key in stream.members():
+            if key == "errors":
+                found.extend(stream.items())
+            else:
+                stream.value()
+        stream.end()
+        assert found == errors == json.loads(text)["errors"]
 
 
 @pytest.mark.parametrize(
     "text", ['{"errors": [1], "errors": [2]}', '{"errors": [1]', '{"errors" [1]}', "{1: 2}", '{"a": 1,}', '{"a": 1} {}']
 )
 def test_a_broken_object_is_refused(text: str) -> None:
-    stream = JsonStream(text)
-    with pytest.raises(ValueError):  # noqa: PT011, PT012
-        for key in stream.members():
-            list(stream.items()) if key == "errors" else stream.value()
-        stream.end()
+    for stream in _streams(text):
+        with pytest.raises(ValueError):  # noqa: PT011, PT012
+            for key in stream.members():
+                list(stream.items()) if key == "errors" else stream.value()
+            stream.end()
+
+
+def _streams(text: str) -> list[JsonStream]:
+    """The document whole, and cut into pieces of every small size (a number, a key, an escape split)."""
+    return [JsonStream(text), *(JsonStream([text[i : i + n] for i in range(0, len(text), n)]) for n in (1, 2, 3, 7))]
+
+
+def test_a_report_read_in_pieces_is_its_text_and_never_held_whole(tmp_path: Path) -> None:
+    """Odd bytes and a character cut by a piece read as the whole decoded text reads; a long array
+    streams with at most a piece and an element in hand."""
+    raw = b'["\xc3\xa9", "' + "é€😀".encode() + b'\xff"]'
+    path = tmp_path / "out"
+    path.write_bytes(raw)
+    with path.open("rb") as handle:
+        report = Report(handle)
+        assert "".join(report.chunks(1)) == report.text() == raw.decode("utf-8", errors="replace")
+        assert report.head(3) == '["é'
+    many = "[" + ",".join(f'{{"n": {i}, "m": "{"x" * 50}"}}' for i in range(2000)) + "]"
+    stream = JsonStream(many[i : i + 100] for i in range(0, len(many), 100))
+    widest = 0
+    for n, item in enumerate(stream.items()):
+        assert item == {"n": n, "m": "x" * 50}
+        widest = max(widest, len(stream.text))
+    assert widest < 400, widest  # one piece and what is left of the last one, not 130 kB

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bgtyping.checkers.protocol import Parsed, RunSpec
+from bgtyping.checkers.protocol import Parsed, Report, RunSpec
 from bgtyping.engine import execute
 from bgtyping.host.procs import Processes
 
@@ -24,7 +24,7 @@ def test_a_runs_output_waits_until_no_other_output_is_held(tmp_path: Path) -> No
     def read() -> None:
         with Processes().output([sys.executable, "-c", "print('x')"], cwd=tmp_path, env=ENV, timeout=60,
                                 one_at_a_time=held) as done:  # fmt: skip
-            got.append(done.stdout)
+            got.append(Report(done.stdout).text())
 
     thread = threading.Thread(target=read)
     thread.start()
@@ -43,7 +43,7 @@ def test_the_engine_parses_a_checkers_output_while_it_holds_the_reading_lock(
     checker = checkers.get("ty")
     seen: list[bool] = []
 
-    def parse(self: object, stdout: str, stderr: str, spec: RunSpec) -> Parsed:
+    def parse(self: object, stdout: Report, stderr: str, spec: RunSpec) -> Parsed:
         seen.append(execute._READING.locked())  # pyright: ignore[reportPrivateUsage]
         return Parsed((), 0, "ty 0")
 

@@ -108,33 +108,68 @@ def resolver(root: Path, staged: Collection[str] = ()) -> Callable[[str], str]:
 
 
 _WS = re.compile(r"[ \t\n\r]*")
+_AFTER_VALUE = frozenset(" \t\n\r,:]}")
 _DECODER = json.JSONDecoder()
 
 
 class JsonStream:
-    """A JSON document read one member at a time: a checker's 20 MB report never becomes one tree of dicts.
+    """A JSON document read one member at a time: a checker's 20 MB report never becomes one tree of dicts,
+    and, read from its chunks, never one string either.
 
     It accepts exactly what `json.loads` accepts for an array or an object (a key given twice is refused,
     as a report that says two things); `end()` proves nothing follows.
     """
 
-    def __init__(self, text: str) -> None:
-        self.text = text
+    def __init__(self, source: str | Iterable[str]) -> None:
+        self.text = source if isinstance(source, str) else ""
         self.pos = 0
+        self._base = 0  # where `text` starts in the whole document, for error positions
+        self._rest: Iterator[str] | None = None if isinstance(source, str) else iter(source)
+
+    def _more(self, pieces: int = 1) -> bool:
+        """Drop what was read and append the next pieces; False when the document has no more."""
+        added: list[str] = []
+        for _ in range(pieces):
+            piece = next(self._rest, None) if self._rest is not None else None
+            if piece is None:
+                self._rest = None
+                break
+            added.append(piece)
+        if not added:
+            return False
+        self._base += self.pos
+        self.text = self.text[self.pos :] + "".join(added)
+        self.pos = 0
+        return True
 
     def _peek(self) -> str:
-        self.pos = _WS.match(self.text, self.pos).end()  # type: ignore[union-attr]  # matches the empty string
-        return self.text[self.pos : self.pos + 1]
+        while True:
+            self.pos = _WS.match(self.text, self.pos).end()  # type: ignore[union-attr]  # matches the empty string
+            if self.pos < len(self.text) or not self._more():
+                return self.text[self.pos : self.pos + 1]
 
     def _expect(self, char: str) -> None:
         if self._peek() != char:
-            raise ValueError(f"expected {char!r} at character {self.pos}")
+            raise ValueError(f"expected {char!r} at character {self._base + self.pos}")
         self.pos += 1
 
     def value(self) -> object:
         self._peek()
-        found, self.pos = _DECODER.raw_decode(self.text, self.pos)
-        return cast(object, found)
+        pieces = 1
+        while True:
+            try:
+                found, end = _DECODER.raw_decode(self.text, self.pos)
+            except ValueError:
+                if self._rest is None:
+                    raise
+            else:
+                # Complete only if what follows can only follow a value (`2.` may be the start of
+                # `2.5e3`), or nothing can.
+                if self._rest is None or self.text[end : end + 1] in _AFTER_VALUE:
+                    self.pos = end
+                    return cast(object, found)
+            self._more(pieces)
+            pieces *= 2  # a value longer than a piece is decoded again: from ever more text, so linear overall
 
     def items(self) -> Iterator[object]:
         """The elements of the array that comes next."""
@@ -159,7 +194,9 @@ class JsonStream:
         while True:
             key = self.value()
             if not isinstance(key, str) or key in seen:
-                raise ValueError(f"a key that is not a string, or given twice, before character {self.pos}")
+                raise ValueError(
+                    f"a key that is not a string, or given twice, before character {self._base + self.pos}"
+                )
             seen.add(key)
             self._expect(":")
             yield key
@@ -170,4 +207,4 @@ class JsonStream:
 
     def end(self) -> None:
         if self._peek():
-            raise ValueError(f"extra data at character {self.pos}")
+            raise ValueError(f"extra data at character {self._base + self.pos}")

@@ -17,7 +17,7 @@ from typing import cast
 from ..model import PLUGIN_CODES, Diagnostic, Severity
 from ..paths import MYPY_PLUGIN
 from .common import Defaults, listable, listed, not_its_output, resolver, write_config
-from .protocol import Parsed, RunSpec
+from .protocol import Parsed, Report, RunSpec
 
 _CALL = frozenset({"call-arg"})
 SEVERITY: Mapping[str, Severity] = {"error": "error", "warning": "warning", "note": "note"}
@@ -91,10 +91,10 @@ class Mypy(Defaults):
             f"@{files}",
         ]  # fmt: skip
 
-    def parse(self, stdout: str, stderr: str, spec: RunSpec) -> Parsed:
+    def parse(self, stdout: Report, stderr: str, spec: RunSpec) -> Parsed:
         version = _VERSION.search(stderr)
         return Parsed(
-            parse_json_lines(self.name, stdout, spec.workdir, spec.origin),
+            parse_json_lines(self.name, stdout.text(), spec.workdir, spec.origin),
             analysed_files(stderr, spec.workdir, spec.origin),
             f"mypy {version.group(1)}" if version else None,
         )

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import codecs
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import IO, Protocol
 
 from ..model import Diagnostic, RunKey
 
@@ -46,6 +47,41 @@ class Unsupported:
     probe: str
     code: str
     message: str
+
+
+class Report:
+    """A checker's standard output, read from the file it was written to as its parser needs it.
+
+    On a large corpus a report is tens of megabytes: `chunks()` streams it, so neither its bytes nor its
+    text is ever held whole (`text()` does hold it; for line-based reports and error messages). Odd bytes
+    read as U+FFFD either way: a checker's output must not become a traceback.
+    """
+
+    CHUNK = 1 << 20
+
+    def __init__(self, source: IO[bytes] | str) -> None:
+        self._source = source
+
+    def text(self) -> str:
+        if isinstance(self._source, str):
+            return self._source
+        self._source.seek(0)
+        return self._source.read().decode("utf-8", errors="replace")
+
+    def chunks(self, size: int = CHUNK) -> Iterator[str]:
+        """The report's text in order, about `size` characters at a time (a character is never split)."""
+        if isinstance(self._source, str):
+            yield self._source
+            return
+        decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+        self._source.seek(0)
+        while block := self._source.read(size):
+            yield decoder.decode(block)
+        yield decoder.decode(b"", final=True)
+
+    def head(self, length: int = 200) -> str:
+        """The start of the report, for an error message."""
+        return next(self.chunks(length * 4), "")[:length]
 
 
 @dataclass(frozen=True)
@@ -114,6 +150,6 @@ class TypeChecker(Protocol):
         """The command line; it may write an engine-owned config file into `spec.workdir`."""
         ...
 
-    def parse(self, stdout: str, stderr: str, spec: RunSpec) -> Parsed:
+    def parse(self, stdout: Report, stderr: str, spec: RunSpec) -> Parsed:
         """Turn the raw output into diagnostics; raise EngineError on anything unexpected."""
         ...

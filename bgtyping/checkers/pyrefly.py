@@ -17,7 +17,7 @@ from typing import cast
 
 from ..model import PLUGIN_CODES, Diagnostic, Severity
 from .common import Defaults, JsonStream, glob_literal, listable, not_its_output, resolver, toml_strings, write_config
-from .protocol import Parsed, RunSpec
+from .protocol import Parsed, Report, RunSpec
 
 CODES: Mapping[str, frozenset[str]] = {
     "arg-type": frozenset({"bad-argument-type"}),
@@ -75,11 +75,11 @@ class Pyrefly(Defaults):
             "--summary",
         ]  # fmt: skip
 
-    def parse(self, stdout: str, stderr: str, spec: RunSpec) -> Parsed:
+    def parse(self, stdout: Report, stderr: str, spec: RunSpec) -> Parsed:
         try:
             resolve = resolver(spec.workdir, spec.origin)
             found: list[Diagnostic] = []
-            stream = JsonStream(stdout)
+            stream = JsonStream(stdout.chunks())
             reported = False
             for member in stream.members():
                 if member != "errors":
@@ -102,6 +102,6 @@ class Pyrefly(Defaults):
             if not reported:
                 raise KeyError("errors")
         except (ValueError, KeyError, TypeError) as exc:
-            raise not_its_output(self.name, stdout, exc) from exc
+            raise not_its_output(self.name, stdout.head(), exc) from exc
         modules = _MODULES.search(stderr)
         return Parsed(tuple(found), int(modules.group(1).replace(",", "")) if modules else None)

@@ -17,7 +17,7 @@ from typing import cast
 
 from ..model import PLUGIN_CODES, Diagnostic, EngineError, Severity
 from .common import Defaults, listable, not_its_output, resolver, write_config
-from .protocol import Parsed, RunSpec
+from .protocol import Parsed, Report, RunSpec
 
 _CALL = frozenset({"reportCallIssue"})
 
@@ -81,8 +81,8 @@ class Pyright(Defaults):
             "--outputjson",
         ]  # fmt: skip
 
-    def parse(self, stdout: str, stderr: str, spec: RunSpec) -> Parsed:
-        return parse_outputjson(self.name, stdout, spec.origin)
+    def parse(self, stdout: Report, stderr: str, spec: RunSpec) -> Parsed:
+        return parse_outputjson(self.name, stdout.text(), spec.origin)
 
 
 def parse_outputjson(checker: str, stdout: str, staged: Collection[str] = ()) -> Parsed:

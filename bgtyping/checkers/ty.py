@@ -18,7 +18,7 @@ from typing import cast
 
 from ..model import PLUGIN_CODES, Diagnostic, EngineError, Severity
 from .common import Defaults, JsonStream, listable, not_its_output, resolver, toml_strings, write_config
-from .protocol import Parsed, RunSpec
+from .protocol import Parsed, Report, RunSpec
 
 CODES: Mapping[str, frozenset[str]] = {
     "arg-type": frozenset({"invalid-argument-type"}),
@@ -90,11 +90,11 @@ class Ty(Defaults):
             "-v",
         ]  # fmt: skip
 
-    def parse(self, stdout: str, stderr: str, spec: RunSpec) -> Parsed:
+    def parse(self, stdout: Report, stderr: str, spec: RunSpec) -> Parsed:
         try:
             found: list[Diagnostic] = []
             resolve = resolver(spec.workdir, spec.origin)
-            stream = JsonStream(stdout)
+            stream = JsonStream(stdout.chunks())
             for item in stream.items():
                 raw = cast(dict[str, object], item)
                 location = cast(dict[str, object], raw["location"])
@@ -112,6 +112,6 @@ class Ty(Defaults):
                 )
             stream.end()
         except (ValueError, KeyError, TypeError) as exc:
-            raise not_its_output(self.name, stdout, exc) from exc
+            raise not_its_output(self.name, stdout.head(), exc) from exc
         indexed = _INDEXED.search(stderr)
         return Parsed(tuple(found), int(indexed.group(1)) if indexed else None)

@@ -27,7 +27,7 @@ from ..model import Diagnostic, EngineError
 from .common import Defaults, glob_literal, listable, resolver, toml_strings, write_config
 from .mypy import CODES as MYPY_CODES
 from .mypy import SEVERITY
-from .protocol import Parsed, RunSpec, Unsupported
+from .protocol import Parsed, Report, RunSpec, Unsupported
 
 _LINE = re.compile(
     r"^(?P<path>[^:\n]+):(?P<line>\d+):(?P<col>\d+): (?P<sev>error|note|warning): "
@@ -79,11 +79,11 @@ class Zuban(Defaults):
             "--python-version", spec.python_version,
         ]  # fmt: skip
 
-    def parse(self, stdout: str, stderr: str, spec: RunSpec) -> Parsed:
+    def parse(self, stdout: Report, stderr: str, spec: RunSpec) -> Parsed:
         found: list[Diagnostic] = []
         analyzed: int | None = None
         resolve = resolver(spec.workdir, spec.origin)
-        for number, raw in enumerate(stdout.splitlines(), 1):
+        for number, raw in enumerate(stdout.text().splitlines(), 1):
             if match := _LINE.match(raw):
                 found.append(
                     Diagnostic(

@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..checkers.protocol import RunSpec, TypeChecker
+from ..checkers.protocol import Report, RunSpec, TypeChecker
 from ..host.procs import Processes, TimedOut
 from ..model import Diagnostic, EngineError, RunResult
 from ..reuse import store
@@ -84,16 +84,17 @@ def execute(
         except OSError as exc:
             raise EngineError(f"{spec.key}: could not start {checker.name}: {exc.strerror or exc}") from None
         seconds = time.perf_counter() - started
+        report = Report(proc.stdout)
         if proc.returncode not in checker.ok_exit_codes:
-            cause = _cause(proc.stderr or proc.stdout)
+            said = proc.stderr or report.text()
             raise EngineError(
-                f"{spec.key}: {checker.name} crashed (exit {proc.returncode}): {cause}\n  {_show(cmd)}\n"
-                + _tail(proc.stderr or proc.stdout)
+                f"{spec.key}: {checker.name} crashed (exit {proc.returncode}): {_cause(said)}\n  {_show(cmd)}\n"
+                + _tail(said)
             )
-        parsed = checker.parse(proc.stdout, proc.stderr, spec)
+        parsed = checker.parse(report, proc.stderr, spec)
         diagnostics = tuple(_unstage(d, originals) for d in parsed.diagnostics)
         version, analysed = parsed.version, parsed.analyzed
-        del proc, parsed  # the output goes before the next checker's is read
+        del proc, report, parsed  # the output goes before the next checker's is read
     result = RunResult(
         key=spec.key,
         version=version or version_of(exe, tuple(sorted(spec.env.items()))),

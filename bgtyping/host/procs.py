@@ -29,6 +29,13 @@ class Finished:
     stderr: str
 
 
+@dataclass(frozen=True)
+class Output:
+    returncode: int
+    stdout: IO[bytes]  # the file it was written to, open until the block ends
+    stderr: str
+
+
 class TimedOut(Exception):
     pass
 
@@ -48,13 +55,14 @@ class Processes:
     @contextlib.contextmanager
     def output(
         self, cmd: Sequence[str], *, cwd: Path, env: Mapping[str, str], timeout: float, one_at_a_time: threading.Lock
-    ) -> Generator[Finished]:
-        """As `run`, but the output is read, and held, only inside the block, under `one_at_a_time`.
+    ) -> Generator[Output]:
+        """As `run`, but stdout stays in its file, to be read inside the block, under `one_at_a_time`.
 
-        A large corpus makes each checker's JSON tens of megabytes; reading one while another is parsed
-        only doubles the peak (parsing holds the GIL, so nothing runs faster for it)."""
+        A large corpus makes each checker's JSON tens of megabytes; the parser streams it from the file
+        (checkers.protocol.Report), and reading one while another is parsed only doubles the peak
+        (parsing holds the GIL, so nothing runs faster for it)."""
         with self._ran(cmd, cwd=cwd, env=env, timeout=timeout) as (code, out, err), one_at_a_time:
-            yield Finished(code, _text(out), _text(err))
+            yield Output(code, out, _text(err))
 
     @contextlib.contextmanager
     def _ran(

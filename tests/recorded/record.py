@@ -15,7 +15,7 @@ import tempfile
 from pathlib import Path
 
 from bgtyping import checkers
-from bgtyping.checkers.protocol import Parsed, RunSpec
+from bgtyping.checkers.protocol import Parsed, Report, RunSpec
 from bgtyping.engine.execute import find_executable
 from bgtyping.host.hermetic import controlled_env
 from bgtyping.model import RunKey
@@ -90,7 +90,9 @@ def main() -> int:
             (folder / "stdout.txt").write_text(stdout, encoding="utf-8")
             (folder / "stderr.txt").write_text(stderr, encoding="utf-8")
             parsed = checkers.get(name).parse(
-                stdout.replace(PLACEHOLDER, str(root)), stderr.replace(PLACEHOLDER, str(root)), spec_for(name, root)
+                Report(stdout.replace(PLACEHOLDER, str(root))),
+                stderr.replace(PLACEHOLDER, str(root)),
+                spec_for(name, root),
             )
             text = json.dumps(as_data(parsed, root), indent=1) + "\n"
             (folder / "parsed.json").write_text(text, encoding="utf-8")
