@@ -410,7 +410,16 @@ def test_a_foreign_or_damaged_parse_cache_is_ignored(make_corpus: MakeCorpus, tm
 
 @pytest.mark.parametrize(
     "damaged",
-    [json.dumps(["claim", None, {"3": "not a line"}]), "{not json", ["claim", None, {}], json.dumps([1, None, {}])],
+    [
+        json.dumps(["claim", None, {"3": "not a line"}]),
+        "{not json",
+        ["claim", None, {}],
+        json.dumps([1, None, {}]),
+        json.dumps(["claim", None, {"3": '["arg-type"]'}]),  # a line's claim of the wrong shape
+        json.dumps(["claim", None, {"3": "[[1], {}, []]"}]),
+        json.dumps(["claim", None, {"3": '[["arg-type"], {"mypy": "arg-type"}, []]'}]),
+        json.dumps(["claim", None, {"3": ["arg-type"]}]),
+    ],
 )
 def test_a_damaged_parse_cache_entry_is_parsed_again(make_corpus: MakeCorpus, tmp_path: Path, damaged: object) -> None:
     root = make_corpus({"check_good.py": GOOD})
@@ -445,3 +454,46 @@ def test_a_corpus_without_yaml_items_loads_without_the_yaml_machinery(make_corpu
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_the_listing_keeps_path_order_and_skips_what_it_always_skipped(make_corpus: MakeCorpus, tmp_path: Path) -> None:
+    """Path order (`a/` before `a-b/`, which string order would swap), `__pycache__` and a symlinked folder
+    left out, a broken symlink ignored, a symlinked file read."""
+    root = make_corpus(
+        {
+            "a/check_one.py": GOOD,
+            "a-b/check_two.py": GOOD,
+            "a/__pycache__/check_cached.py": GOOD,
+            "z/check_three.py": GOOD,
+        }
+    )
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "check_four.py").write_text(GOOD, encoding="utf-8")
+    (root / "cases" / "linked").symlink_to(outside, target_is_directory=True)
+    (root / "cases" / "check_broken.py").symlink_to(tmp_path / "missing.py")
+    (root / "cases" / "z" / "check_five.py").symlink_to(outside / "check_four.py")
+    cases = load_corpus(root).cases
+    assert [(c.group, c.id) for c in cases] == [
+        ("a", "check_one"),
+        ("a-b", "check_two"),
+        ("z", "check_five"),
+        ("z", "check_three"),
+    ]
+
+
+def test_a_folder_of_cases_that_cannot_be_read_is_an_error(
+    make_corpus: MakeCorpus, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Not a hole in the corpus: its cases would go unjudged, and the run would still pass."""
+    root = make_corpus({"check_good.py": GOOD, "locked/check_hidden.py": GOOD})
+    real = os.scandir
+
+    def scandir(path: str) -> object:
+        if str(path).endswith("locked"):
+            raise PermissionError(13, "Permission denied")
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    with pytest.raises(EngineError, match="cannot read this folder of the corpus: Permission denied"):
+        load_corpus(root)

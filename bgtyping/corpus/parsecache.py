@@ -24,7 +24,9 @@ from ..model import EngineError, LineSpec
 
 # 2: each entry is its own JSON text, decoded when its case is read: a 9,000-case cache loaded as one
 # object tree took 20 MB for a moment, which the process kept as its peak.
-_FORMAT = 2
+# 3: each line's claim is its own JSON text too, decoded once per distinct claim: most lines of a large
+# corpus repeat one, and building each anew was half of loading a 9,000-case corpus.
+_FORMAT = 3
 # The modules whose code decides what a case parses to.
 _PARSER = ("corpus/pycases.py", "corpus/comments.py", "corpus/parsecache.py", "model.py", "escape.py")
 
@@ -54,7 +56,7 @@ class ParseCache:
         self.parser = _parser_id()
         self._entries: dict[str, object] = {}
         self._used: dict[str, object] = {}  # what this run read or wrote: all a save keeps
-        self._specs: dict[object, LineSpec] = {}
+        self._specs: dict[str, LineSpec] = {}
         self._added = False
         try:
             raw: object = json.loads(path.read_bytes())
@@ -70,17 +72,14 @@ class ParseCache:
         entry = self._entries.get(found)
         try:
             decoded: object = json.loads(entry) if isinstance(entry, str) else None
-            claim, static_only, raw_lines = cast(tuple[object, object, dict[str, list[object]]], decoded)
+            claim, static_only, raw_lines = cast(tuple[object, object, dict[str, str]], decoded)
             lines: dict[int, LineSpec] = {}
-            for number, (kinds, explicit, diverge) in raw_lines.items():
-                ids = tuple(cast(list[str], diverge))
-                if not all(i in divergences for i in ids):
+            for number, text in raw_lines.items():
+                spec = self._specs.get(text)
+                if spec is None:  # one object per distinct claim
+                    spec = self._specs[text] = _spec(text)
+                if spec.divergences and not all(i in divergences for i in spec.divergences):
                     return None  # parsed again, so the unknown id is reported as parsing reports it
-                codes = cast(dict[str, list[str]], explicit)
-                memo = (tuple(cast(list[str], kinds)), tuple((c, tuple(v)) for c, v in codes.items()), ids)
-                spec = self._specs.get(memo)
-                if spec is None:  # one object per distinct claim: most lines of a large corpus repeat one
-                    spec = self._specs[memo] = LineSpec(frozenset(memo[0]), {c: frozenset(v) for c, v in memo[1]}, ids)
                 lines[int(number)] = spec
         except (TypeError, ValueError, AttributeError):
             return None  # absent, or not an entry this code wrote
@@ -90,10 +89,7 @@ class ParseCache:
         return Parsed(claim, lines, static_only)
 
     def put(self, name: str, data: bytes, parsed: Parsed) -> None:
-        lines = {
-            str(n): [sorted(s.kinds), {c: sorted(v) for c, v in s.explicit.items()}, list(s.divergences)]
-            for n, s in parsed.lines.items()
-        }
+        lines = {str(n): _spec_text(s) for n, s in parsed.lines.items()}
         self._used[key(name, data)] = json.dumps([parsed.claim, parsed.static_only, lines], separators=(",", ":"))
         self._added = True
 
@@ -105,3 +101,27 @@ class ParseCache:
         text = json.dumps({"format": _FORMAT, "parser": self.parser, "entries": self._used}, separators=(",", ":"))
         with contextlib.suppress(EngineError):
             atomic_write(self.path, text)
+
+
+def _spec_text(spec: LineSpec) -> str:
+    data = [sorted(spec.kinds), {c: sorted(v) for c, v in spec.explicit.items()}, list(spec.divergences)]
+    return json.dumps(data, separators=(",", ":"))
+
+
+def _spec(text: str) -> LineSpec:
+    """A line's claim from its text; anything this code did not write raises TypeError or ValueError."""
+    kinds, explicit, diverge = cast(list[object], json.loads(text))
+    if not (isinstance(kinds, list) and isinstance(explicit, dict) and isinstance(diverge, list)):
+        raise TypeError("not a claim")
+    codes = cast(dict[object, object], explicit)
+    if not all(isinstance(v, list) for v in codes.values()):
+        raise TypeError("not a claim")
+    listed = cast(list[list[object]], list(codes.values()))
+    words = [*cast(list[object], kinds), *cast(list[object], diverge), *codes, *(c for v in listed for c in v)]
+    if not all(isinstance(w, str) for w in words):
+        raise TypeError("not a claim")
+    return LineSpec(
+        frozenset(cast(list[str], kinds)),
+        {str(c): frozenset(cast(list[str], v)) for c, v in codes.items()},
+        tuple(cast(list[str], diverge)),
+    )

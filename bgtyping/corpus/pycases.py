@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import ast
 import io
+import os
 import re
 import sys
 import tokenize
 import warnings
 from collections.abc import Mapping
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from .. import escape
 from ..model import CHECKER_NAMES, KINDS, PYTHON_VERSIONS, Case, Divergence, EngineError, LineSpec
@@ -39,31 +40,41 @@ def load_cases(
 ) -> tuple[Case, ...]:
     if not cases_dir.is_dir():
         raise EngineError("the corpus has no cases/ folder", path=cases_dir)
-    everything = sorted(p for p in cases_dir.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
-    for path in everything:
-        if (bad := escape.first_invisible(path.relative_to(cases_dir).as_posix())) is not None:
+    everything = _listing(cases_dir)
+    for parts, path, _ in everything:
+        if (bad := escape.first_invisible("/".join(parts))) is not None:
             # Folder names reach every output (pytest's node ids among them, which the engine does not escape).
             raise EngineError(f"a case path holds a control character ({escape.visible(bad)}); rename it", path=path)
         # A case the loader would skip (`check_x.pyi`, `check_x.PY`) must not go unjudged silently.
-        if (_PYTHONISH.search(path.name) or path.name.startswith("check_")) and not path.name.endswith(".py"):
+        name = parts[-1]
+        if (_PYTHONISH.search(name) or name.startswith("check_")) and not name.endswith(".py"):
             raise EngineError("not a case file: cases end in `.py` (rename or remove it)", path=path)
-    paths = [p for p in everything if p.name.endswith(".py")]
-    if not paths:
+    found = [entry for entry in everything if entry[0][-1].endswith(".py")]
+    if not found:
         raise EngineError("the corpus is empty: no check_*.py case files", path=cases_dir)
     if select is not None and not select.strip():
         raise EngineError("--select needs a glob, e.g. 'sync/*'")
     if select is not None:
-        total = len(paths)
-        paths = [p for p in paths if p.relative_to(cases_dir).match(select)]
-        if not paths:
+        total = len(found)
+        found = [entry for entry in found if PurePosixPath(*entry[0]).match(select)]
+        if not found:
             raise EngineError(f"--select {select!r} matched none of the {total} case files below {cases_dir}")
     seen: dict[str, Path] = {}
     cases: list[Case] = []
-    folders: dict[Path, Path] = {}
-    for path in paths:
-        if path.name.startswith("check_probe_"):  # staged beside the engine's probes, under the same module name
+    folders: dict[tuple[str, ...], Path] = {}
+    for parts, path, link in found:
+        if parts[-1].startswith("check_probe_"):  # staged beside the engine's probes, under the same module name
             raise EngineError("case names starting with check_probe_ are the engine's own probes; rename it", path=path)
-        case = parse_case(path, cases_dir, divergences, cache, _resolved(path, folders))
+        # Resolved once per folder, not per case (a full resolve is a stat per path component, per case);
+        # only a file that is itself a symlink is resolved on its own.
+        if link:
+            resolved = path.resolve()
+        else:
+            folder = folders.get(parts[:-1])
+            if folder is None:
+                folder = folders[parts[:-1]] = path.parent.resolve()
+            resolved = folder / parts[-1]
+        case = parse_case(path, cases_dir, divergences, cache, resolved, "/".join(parts[:-1]))
         if case.id in seen:
             raise EngineError(f"duplicate case id {case.id!r}, also {seen[case.id]}", path=path, line=1)
         seen[case.id] = path
@@ -73,15 +84,30 @@ def load_cases(
     return tuple(cases)
 
 
-def _resolved(path: Path, folders: dict[Path, Path]) -> Path:
-    """`path.resolve()`, its folder resolved once for all its files: a full resolve is a stat per path
-    component, per case. Only a file that is itself a symlink is resolved on its own."""
-    if path.is_symlink():
-        return path.resolve()
-    folder = folders.get(path.parent)
-    if folder is None:
-        folder = folders[path.parent] = path.parent.resolve()
-    return folder / path.name
+def _listing(cases_dir: Path) -> list[tuple[tuple[str, ...], Path, bool]]:
+    """Every file below `cases_dir` but `__pycache__`, in path order: (its parts below cases_dir, its
+    path, whether it is a symlink). Symlinked folders are not entered (as `Path.rglob` does not); a
+    folder that cannot be read is an error, never a hole in the corpus. One scandir per folder."""
+    found: list[tuple[tuple[str, ...], str, bool]] = []
+    pending: list[tuple[tuple[str, ...], str]] = [((), str(cases_dir))]
+    while pending:
+        parts, folder = pending.pop()
+        try:
+            with os.scandir(folder) as entries:
+                for entry in entries:
+                    if entry.name == "__pycache__":
+                        continue
+                    below = (*parts, entry.name)
+                    if entry.is_dir(follow_symlinks=False):
+                        pending.append((below, entry.path))
+                    elif entry.is_file():  # a symlink counts as what it points to; a broken one is nothing
+                        found.append((below, entry.path, entry.is_symlink()))
+        except OSError as exc:
+            raise EngineError(
+                f"cannot read this folder of the corpus: {exc.strerror or exc}", path=Path(folder)
+            ) from None
+    found.sort()
+    return [(parts, Path(path), link) for parts, path, link in found]
 
 
 def parse_case(
@@ -90,6 +116,7 @@ def parse_case(
     divergences: Mapping[str, Divergence],
     cache: ParseCache | None = None,
     resolved: Path | None = None,
+    group: str | None = None,
 ) -> Case:
     match = CASE_NAME.match(path.name)
     if match is None:
@@ -111,7 +138,8 @@ def parse_case(
         parsed = _parse(path, data, divergences, min_python)
         if cache is not None:
             cache.put(path.name, data, parsed)
-    group = path.parent.relative_to(cases_dir).as_posix() if path.parent != cases_dir else ""
+    if group is None:
+        group = path.parent.relative_to(cases_dir).as_posix() if path.parent != cases_dir else ""
     return Case(
         id=path.stem,
         path=resolved or path.resolve(),
