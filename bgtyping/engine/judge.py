@@ -18,14 +18,27 @@ def expected_codes(spec: LineSpec, checker: TypeChecker) -> frozenset[str]:
     return frozenset(code for kind in spec.kinds for code in checker.codes[kind])
 
 
+_NO_CLAIM = LineSpec()  # a line without a claim
+
+
 class DiagnosticIndex:
-    """A run's errors grouped by file and line once, so judging a case costs its own lines only."""
+    """A run's errors grouped by file and line once, so judging a case costs its own lines only; and
+    the codes each distinct claim expects, worked out once per run (the parse cache gives repeated
+    claims one LineSpec object)."""
 
     def __init__(self, result: RunResult) -> None:
         self._by_path: dict[str, dict[int, list[Diagnostic]]] = defaultdict(lambda: defaultdict(list))
         for diag in result.diagnostics:
             if diag.severity == "error":
                 self._by_path[diag.path][diag.line].append(diag)
+        # (checker, spec) ids -> both (kept, so neither id is reused) and the codes
+        self._expected: dict[tuple[int, int], tuple[TypeChecker, LineSpec, frozenset[str]]] = {}
+
+    def expected(self, spec: LineSpec, checker: TypeChecker) -> frozenset[str]:
+        found = self._expected.get((id(checker), id(spec)))
+        if found is None:
+            found = self._expected[(id(checker), id(spec))] = (checker, spec, expected_codes(spec, checker))
+        return found[2]
 
     def by_line(self, path: Path) -> dict[int, list[Diagnostic]]:
         return self._by_path.get(str(path), {})
@@ -50,7 +63,8 @@ def judge(
     key = result.key
     if not case.applies_to(key.python_version):
         return Verdict(case.id, key, Outcome.SKIP)
-    actual = (index or DiagnosticIndex(result)).by_line(case.path)
+    index = index or DiagnosticIndex(result)
+    actual = index.by_line(case.path)
     problems: list[Problem] = []
     used: list[str] = []
     improved: list[tuple[str, int]] = []
@@ -59,14 +73,14 @@ def judge(
         return Problem(_rel(case.path, root), line, checker.name, message, broke)
 
     for line in sorted(set(actual) | set(case.lines)):
-        spec = case.lines.get(line, LineSpec())
-        truth = expected_codes(spec, checker)
+        spec = case.lines.get(line, _NO_CLAIM)
+        truth = index.expected(spec, checker)
         known = [
             divergences[d]
             for d in spec.divergences
             if checker.name in divergences[d].reports and key.target in divergences[d].targets
         ]
-        idle = [d.id for d in known if d.reports[checker.name] == truth]
+        idle = [d.id for d in known if d.reports[checker.name] == truth] if known else None
         if idle:
             problems.append(
                 at(
