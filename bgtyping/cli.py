@@ -23,26 +23,19 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from types import FrameType
+from typing import TYPE_CHECKING
 
-from . import checkers, escape, pinned, version
-from .corpus import load_corpus
-from .engine.run import judged, run_plan, summarize
+from . import escape, pinned, version
 from .engine.targets import describe, parse_targets, preflight
 from .fsutil import atomic_write, check_writable_dir
 from .host.hermetic import controlled_env, default_workdir
-from .host.interpreter import Definition, Interpreter, definitions
-from .model import PYTHON_VERSIONS, TARGET_FINGERPRINTS, EngineError, Outcome, Plan, RunKey, RunOutcome
-from .output.groups import findings, improvements
-from .output.terminal import (
-    err,
-    out,
-    progress_printer,
-    render_failures,
-    render_improvements,
-    render_matrix,
-    summary_line,
-)
+from .model import CHECKER_NAMES, PYTHON_VERSIONS, TARGET_FINGERPRINTS, EngineError, Outcome, Plan
+from .output.terminal import err, out
 from .paths import CORPUS
+
+if TYPE_CHECKING:
+    from .host.interpreter import Definition, Interpreter
+    from .model import RunKey, RunOutcome
 
 
 class Terminated(BaseException):
@@ -81,7 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--checker",
         action="append",
         metavar="NAME",
-        help=f"a checker to run, one of {', '.join(checkers.CHECKERS)}; repeatable (default: mypy and pyright)",
+        help=f"a checker to run, one of {', '.join(CHECKER_NAMES)}; repeatable (default: mypy and pyright)",
     )
     parser.add_argument(
         "--python",
@@ -209,6 +202,9 @@ def _main(args: argparse.Namespace) -> int:
         asking = ThreadPoolExecutor(max_workers=1)
         asked = asking.submit(preflight, targets, workroot, controlled_env(workroot))
         asking.shutdown(wait=False)
+        # The rest of the engine is imported while they answer: a third of its start-up.
+        from .corpus import load_corpus
+
         plan = Plan(
             corpus=load_corpus(args.corpus, args.select, parse_cache=workroot / "parsed.json"),
             checkers=tuple(args.checker or ("mypy", "pyright")),
@@ -236,6 +232,10 @@ def _main(args: argparse.Namespace) -> int:
     except EngineError as exc:
         err(escape.line(f"error: {exc}"))  # bad input is one line, whatever the names in it hold
         return 2
+    from .engine.run import judged, run_plan, summarize
+    from .output.groups import improvements
+    from .output.terminal import progress_printer, render_failures, render_improvements, render_matrix, summary_line
+
     for name, interp in interpreters.items():
         err(describe(name, interp))
     outcomes = run_plan(plan, interpreters, progress=progress_printer(), say=err)
@@ -298,6 +298,9 @@ def _definitions(
 
     Not for a target with our stubs: there the types come from our .pyi files, not from the module the
     interpreter imports, so its definition is not what the checkers read."""
+    from .host.interpreter import definitions
+    from .output.groups import findings, improvements
+
     wanted: dict[str, set[str]] = {}
     for f in findings(plan, outcomes):
         if f.api is not None:
