@@ -29,6 +29,9 @@ class Digest(Protocol):
 _IMPORTABLE = frozenset({".py", ".pyi", ".pth", ".so", ".pyd", ".typed"})
 
 
+_ENGINE_PREFIXES = ("bgtyping", "_editable_impl_bgtyping", "__editable__.bgtyping")  # a cheap first test
+
+
 def _engine_itself(entry: os.DirEntry[str]) -> bool:
     """The engine's own installed files: keyed by content elsewhere, and reinstalled by every nox session.
 
@@ -112,7 +115,7 @@ def fingerprint_tree(
         digest.update(b"missing\n")
         return 0
     if not root.is_dir():
-        _stat_line(digest, str(root), info, memo)
+        digest.update(_stat_line(str(root), info, memo).encode())
         return 1
     return _walk(digest, str(root), everything, str(exclude) if exclude else None, set(), memo)
 
@@ -120,6 +123,8 @@ def fingerprint_tree(
 def _walk(
     digest: Digest, folder: str, everything: bool, exclude: str | None, seen: set[tuple[int, int]], memo: ContentMemo
 ) -> int:
+    # Tens of thousands of files per plan: each file's line is built inline and a folder's lines go to the
+    # digest together (in the same order, so what is hashed is what one update per line would hash).
     count = 0
     try:
         here = os.stat(folder)
@@ -127,24 +132,34 @@ def _walk(
             digest.update(f"again\0{folder}\n".encode())
             return 0
         seen.add((here.st_dev, here.st_ino))
-        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        entries = sorted(os.scandir(folder), key=_name)
     except OSError:
         digest.update(f"unreadable\0{folder}\n".encode())
         return 0
+    lines: list[str] = []
     for entry in entries:
-        if _engine_itself(entry):
+        name = entry.name
+        if name.startswith(_ENGINE_PREFIXES) and _engine_itself(entry):
             continue
         try:
             if entry.is_dir(follow_symlinks=True):
-                if _walk_into(entry.name, everything) and entry.path != exclude:
-                    digest.update(f"dir\0{entry.path}\n".encode())
+                if _walk_into(name, everything) and entry.path != exclude:
+                    lines.append(f"dir\0{entry.path}\n")
+                    digest.update("".join(lines).encode())
+                    lines.clear()
                     count += _walk(digest, entry.path, everything, exclude, seen, memo)
-            elif everything or os.path.splitext(entry.name)[1] in _IMPORTABLE:
-                _stat_line(digest, entry.path, entry.stat(follow_symlinks=True), memo)
+            elif everything or name[name.rfind(".") :] in _IMPORTABLE:
+                info = entry.stat(follow_symlinks=True)
+                lines.append(_stat_line(entry.path, info, memo))
                 count += 1
         except OSError:
-            digest.update(f"gone\0{entry.path}\n".encode())
+            lines.append(f"gone\0{entry.path}\n")
+    digest.update("".join(lines).encode())
     return count
+
+
+def _name(entry: os.DirEntry[str]) -> str:
+    return entry.name
 
 
 def fingerprint_listing(digest: Digest, root: Path) -> None:
@@ -165,14 +180,13 @@ def _walk_into(name: str, everything: bool) -> bool:
     return everything or name.isidentifier() or name.endswith(("-stubs", ".dist-info", ".egg-info"))
 
 
-def _stat_line(digest: Digest, path: str, info: os.stat_result, memo: ContentMemo) -> None:
+def _stat_line(path: str, info: os.stat_result, memo: ContentMemo) -> str:
     if info.st_nlink > 1:
         # A hard link (uv installs from its cache that way): linking the same file into another venv
         # changes its ctime everywhere, so its content counts instead of its ctime.
         content = memo.content(path, info)
-        digest.update(f"{path}\0{info.st_size}\0{info.st_mtime_ns}\0{content}\0{info.st_ino}\n".encode())
-        return
-    digest.update(f"{path}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_ctime_ns}\0{info.st_ino}\n".encode())
+        return f"{path}\0{info.st_size}\0{info.st_mtime_ns}\0{content}\0{info.st_ino}\n"
+    return f"{path}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_ctime_ns}\0{info.st_ino}\n"
 
 
 def _is_stdlib(path: Path, interp: Interpreter) -> bool:
