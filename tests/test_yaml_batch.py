@@ -133,7 +133,7 @@ def test_one_changed_expected_message_of_the_shipped_tests_exits_1(tmp_path: Pat
 BAD: dict[str, tuple[dict[str, str], str]] = {
     "an empty folder": ({}, "no YAML test files"),
     "files pytest-mypy-plugins would not collect": ({"cases.yml": "- case: a\n  main: x = 1\n"}, "no YAML test files"),
-    "a file with no case": ({"test-empty.yml": ""}, "non-empty list of cases"),
+    "a file that is not a list of cases": ({"test-map.yml": "{}\n"}, "non-empty list of cases"),
     "a case without main": ({"test-typo.yml": "- case: a\n  mian: x = 1\n"}, "has no `main` (is 'mian' a typo?)"),
     "a case id twice": ({"test-twice.yml": "- case: a\n  main: x = 1\n- case: a\n  main: y = 1\n"}, "defined twice"),
     "an undefined template variable": (
@@ -157,6 +157,41 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path: Path, label: str) -> None:
     assert proc.returncode == 2, proc.stdout + proc.stderr
     assert proc.stderr.count("\n") == 1, proc.stderr
     assert message in proc.stderr
+
+
+def test_empty_files_and_a_key_twice_are_read_as_pytest_mypy_plugins_reads_them(tmp_path: Path) -> None:
+    """A real suite may hold an empty file (pytest-mypy-plugins collects nothing from it) or a case with a key
+    twice (PyYAML keeps the last value): neither stops the suite, and the verdicts are the same."""
+    folder = tmp_path / "suite"
+    folder.mkdir()
+    (folder / "test_blank.yml").write_text("", encoding="utf-8")
+    (folder / "test_comment.yml").write_text("# nothing here yet\n", encoding="utf-8")
+    (folder / "test_none.yml").write_text("[]\n", encoding="utf-8")
+    twice = (
+        "- case: last_main_counts\n  main: |\n    a: int = 'x'\n  main: |\n    b: str = 'y'\n"
+        "- case: last_flag_counts\n  main: |\n    c: int = 1\n  expect_fail: true\n  expect_fail: false\n"
+        "- case: last_out_counts\n  main: |\n    reveal_type(1)\n  out: 'main:1: note: wrong'\n"
+        '  out: |\n    main:1: note: Revealed type is "Literal[1]?"\n'
+    )
+    (folder / "test_twice.yml").write_text(twice, encoding="utf-8")
+    theirs = pmp_verdicts([folder], tmp_path)
+    assert theirs == dict.fromkeys(
+        ["test_twice.yml::last_main_counts", "test_twice.yml::last_flag_counts", "test_twice.yml::last_out_counts"],
+        True,
+    )
+    code, found, output = ours([folder], tmp_path)
+    assert found == theirs, output
+    assert code == 0, output
+
+
+def test_every_item_failing_is_not_called_nothing_judged(tmp_path: Path) -> None:
+    folder = tmp_path / "suite"
+    folder.mkdir()
+    (folder / "test_bad.yml").write_text("- case: a\n  main: |\n    x: int = 'a'\n", encoding="utf-8")
+    code, found, output = ours([folder], tmp_path)
+    assert found == {"test_bad.yml::a": False}
+    assert code == 1
+    assert "nothing was judged" not in output
 
 
 def test_a_case_id_twice_runs_both_only_when_asked(tmp_path: Path) -> None:
