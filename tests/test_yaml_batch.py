@@ -184,6 +184,35 @@ def test_empty_files_and_a_key_twice_are_read_as_pytest_mypy_plugins_reads_them(
     assert code == 0, output
 
 
+def test_the_rootdir_is_the_one_pytest_finds_not_the_working_folder(tmp_path: Path) -> None:
+    """Run from a folder below the project's pytest config, pytest-mypy-plugins still puts the config's folder
+    on MYPYPATH (a module there is found) and names items relative to it; so does the default --rootdir."""
+    project = tmp_path / "project"
+    (project / "checks").mkdir(parents=True)
+    (project / "tox.ini").write_text("[pytest]\n", encoding="utf-8")
+    (project / "beside_config.py").write_text("LIMIT: int = 3\n", encoding="utf-8")
+    case = (
+        "- case: sees_the_root\n  main: |\n    from beside_config import LIMIT\n"
+        '    reveal_type(LIMIT)  # N: Revealed type is "int"\n'
+    )
+    (project / "checks" / "test_root.yml").write_text(case, encoding="utf-8")
+    junit = tmp_path / "pmp.xml"
+    subprocess.run(
+        [sys.executable, "-m", "pytest", "test_root.yml", "-p", "no:cacheprovider", f"--junitxml={junit}", "-q",
+         f"--mypy-testing-base={tmp_path}"],
+        cwd=project / "checks", capture_output=True, text=True, check=False, env=ENV,
+    )  # fmt: skip
+    (theirs,) = ET.parse(junit).getroot().iter("testcase")
+    assert theirs.find("failure") is None
+    assert theirs.attrib["classname"] == "checks.test_root.yml"
+    proc = subprocess.run(
+        [sys.executable, "-m", "bgtyping", "yaml", "test_root.yml", "-v", f"--workdir={tmp_path / 'w'}"],
+        cwd=project / "checks", capture_output=True, text=True, check=False, env=ENV,
+    )  # fmt: skip
+    assert "PASSED checks/test_root.yml::sees_the_root" in proc.stdout, proc.stdout + proc.stderr
+    assert proc.returncode == 0
+
+
 def test_every_item_failing_is_not_called_nothing_judged(tmp_path: Path) -> None:
     folder = tmp_path / "suite"
     folder.mkdir()
