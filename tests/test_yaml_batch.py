@@ -213,6 +213,37 @@ def test_the_rootdir_is_the_one_pytest_finds_not_the_working_folder(tmp_path: Pa
     assert proc.returncode == 0
 
 
+@pytest.mark.parametrize("base", ["none", "ini", "toml"])
+def test_a_config_that_cannot_be_merged_fails_its_item_only(tmp_path: Path, base: str) -> None:
+    """pytest-mypy-plugins fails an item whose merged config cannot be read (a key twice, broken TOML), even
+    with expect_fail, and runs the others; the engine did not stop with a traceback and no verdict at all."""
+    folder = tmp_path / "suite"
+    folder.mkdir()
+    twice = "warn_unused_ignores = true\nwarn_unused_ignores = false" if base != "toml" else "strict = [nope"
+    text = "- case: fine\n  main: |\n    a: int = 1\n"
+    for name, extra in (("unreadable", ""), ("unreadable_expected_to_fail", "  expect_fail: true\n")):
+        text += f"- case: {name}\n  main: |\n    a: int = 1\n{extra}  mypy_config: |\n"
+        text += "".join(f"    {line}\n" for line in twice.split("\n"))
+    (folder / "test_config.yml").write_text(text, encoding="utf-8")
+    options: list[str] = []
+    if base == "ini":
+        (tmp_path / "base.ini").write_text("[mypy]\nstrict_optional = true\n", encoding="utf-8")
+        options = [f"--mypy-ini-file={tmp_path / 'base.ini'}"]
+    elif base == "toml":
+        (tmp_path / "base.toml").write_text("[tool.mypy]\nstrict_optional = true\n", encoding="utf-8")
+        options = [f"--mypy-pyproject-toml-file={tmp_path / 'base.toml'}"]
+    theirs = pmp_verdicts([folder], tmp_path, *options)
+    assert theirs == {
+        "test_config.yml::fine": True,
+        "test_config.yml::unreadable": False,
+        "test_config.yml::unreadable_expected_to_fail": False,
+    }
+    code, found, output = ours([folder], tmp_path, *options)
+    assert found == theirs, output
+    assert code == 1
+    assert "Traceback" not in output
+
+
 def test_every_item_failing_is_not_called_nothing_judged(tmp_path: Path) -> None:
     folder = tmp_path / "suite"
     folder.mkdir()
