@@ -31,8 +31,9 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import cast
 
 from . import escape
 from .corpus.divergences import load_divergences
@@ -105,7 +106,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--rootdir",
         type=Path,
         default=None,
-        help="pytest's rootdir: node ids are relative to it, and mypy's MYPYPATH includes it (default: .)",
+        help="pytest's rootdir: node ids are relative to it, and mypy's MYPYPATH includes it (default: the one "
+        "pytest finds for the same PATHs, from the folder of its config file; . where pytest is not installed)",
     )
     parser.add_argument(
         "--workdir",
@@ -142,13 +144,41 @@ def options_from(args: argparse.Namespace) -> yamlrun.Options:
         modify_pythonpath=args.mypy_modify_pythonpath,
         no_silence_site_packages=args.mypy_no_silence_site_packages,
         closed_schema=args.mypy_closed_schema,
-        rootdir=(args.rootdir or Path.cwd()).absolute(),
+        rootdir=(args.rootdir or pytest_rootdir(args.paths)).absolute(),
         workdir=(args.workdir or Path(tempfile.gettempdir()) / "bgtyping-yaml").absolute(),
         batch=not args.no_batch,
         timeout=args.timeout,
         duplicates=args.allow_duplicate_case_ids,
         base_names_main=yamlrun.names_main(args.mypy_ini_file or args.mypy_pyproject_toml_file),
     )
+
+
+def pytest_rootdir(paths: Sequence[Path]) -> Path:
+    """The rootdir pytest would find for these arguments run from here: pytest-mypy-plugins puts it on
+    MYPYPATH and names items relative to it, so it decides verdicts (a module beside pytest's config file).
+
+    Found by the installed pytest itself, as its rules changed over versions; the working folder where
+    pytest is not installed. Where pytest cannot find one (its config is broken), nothing is run."""
+    try:
+        import inspect
+
+        from _pytest.config.findpaths import determine_setup
+    except ImportError:
+        return Path.cwd()
+    given: dict[str, object] = {
+        "inifile": None, "override_ini": None, "args": [str(p) for p in paths], "rootdir_cmd_arg": None,
+        "invocation_dir": Path.cwd(),
+    }  # fmt: skip
+    setup = cast("Callable[..., tuple[object, ...]]", determine_setup)  # its parameters differ between versions
+    accepted = inspect.signature(setup).parameters
+    missing = [n for n, p in accepted.items() if p.default is inspect.Parameter.empty and n not in given]
+    if missing:
+        raise EngineError(f"cannot ask this pytest for its rootdir (it wants {missing}): pass --rootdir")
+    try:
+        found = setup(**{n: v for n, v in given.items() if n in accepted})
+    except Exception as exc:  # pytest would stop here too (a broken config file)
+        raise EngineError(f"pytest cannot determine its rootdir: {exc} (pass --rootdir)") from None
+    return Path(str(found[0]))
 
 
 def prepare(paths: Sequence[Path], options: yamlrun.Options, target: str | None = None) -> list[yamlrun.Item]:
@@ -263,7 +293,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("\n".join(escape.line(line) for line in lines))
     skipped = len(found) - len(ran)
     print(f"{judged} passed, {failed} failed, {skipped} skipped in {seconds:.2f}s")
-    if not judged:
+    if not judged and not failed:
         print("error: nothing was judged (every item skipped or not comparable): nothing was checked", file=sys.stderr)
         return 1
     return 1 if failed else 0

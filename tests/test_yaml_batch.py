@@ -133,7 +133,7 @@ def test_one_changed_expected_message_of_the_shipped_tests_exits_1(tmp_path: Pat
 BAD: dict[str, tuple[dict[str, str], str]] = {
     "an empty folder": ({}, "no YAML test files"),
     "files pytest-mypy-plugins would not collect": ({"cases.yml": "- case: a\n  main: x = 1\n"}, "no YAML test files"),
-    "a file with no case": ({"test-empty.yml": ""}, "non-empty list of cases"),
+    "a file that is not a list of cases": ({"test-map.yml": "{}\n"}, "non-empty list of cases"),
     "a case without main": ({"test-typo.yml": "- case: a\n  mian: x = 1\n"}, "has no `main` (is 'mian' a typo?)"),
     "a case id twice": ({"test-twice.yml": "- case: a\n  main: x = 1\n- case: a\n  main: y = 1\n"}, "defined twice"),
     "an undefined template variable": (
@@ -157,6 +157,101 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path: Path, label: str) -> None:
     assert proc.returncode == 2, proc.stdout + proc.stderr
     assert proc.stderr.count("\n") == 1, proc.stderr
     assert message in proc.stderr
+
+
+def test_empty_files_and_a_key_twice_are_read_as_pytest_mypy_plugins_reads_them(tmp_path: Path) -> None:
+    """A real suite may hold an empty file (pytest-mypy-plugins collects nothing from it) or a case with a key
+    twice (PyYAML keeps the last value): neither stops the suite, and the verdicts are the same."""
+    folder = tmp_path / "suite"
+    folder.mkdir()
+    (folder / "test_blank.yml").write_text("", encoding="utf-8")
+    (folder / "test_comment.yml").write_text("# nothing here yet\n", encoding="utf-8")
+    (folder / "test_none.yml").write_text("[]\n", encoding="utf-8")
+    twice = (
+        "- case: last_main_counts\n  main: |\n    a: int = 'x'\n  main: |\n    b: str = 'y'\n"
+        "- case: last_flag_counts\n  main: |\n    c: int = 1\n  expect_fail: true\n  expect_fail: false\n"
+        "- case: last_out_counts\n  main: |\n    reveal_type(1)\n  out: 'main:1: note: wrong'\n"
+        '  out: |\n    main:1: note: Revealed type is "Literal[1]?"\n'
+    )
+    (folder / "test_twice.yml").write_text(twice, encoding="utf-8")
+    theirs = pmp_verdicts([folder], tmp_path)
+    assert theirs == dict.fromkeys(
+        ["test_twice.yml::last_main_counts", "test_twice.yml::last_flag_counts", "test_twice.yml::last_out_counts"],
+        True,
+    )
+    code, found, output = ours([folder], tmp_path)
+    assert found == theirs, output
+    assert code == 0, output
+
+
+def test_the_rootdir_is_the_one_pytest_finds_not_the_working_folder(tmp_path: Path) -> None:
+    """Run from a folder below the project's pytest config, pytest-mypy-plugins still puts the config's folder
+    on MYPYPATH (a module there is found) and names items relative to it; so does the default --rootdir."""
+    project = tmp_path / "project"
+    (project / "checks").mkdir(parents=True)
+    (project / "tox.ini").write_text("[pytest]\n", encoding="utf-8")
+    (project / "beside_config.py").write_text("LIMIT: int = 3\n", encoding="utf-8")
+    case = (
+        "- case: sees_the_root\n  main: |\n    from beside_config import LIMIT\n"
+        '    reveal_type(LIMIT)  # N: Revealed type is "int"\n'
+    )
+    (project / "checks" / "test_root.yml").write_text(case, encoding="utf-8")
+    junit = tmp_path / "pmp.xml"
+    subprocess.run(
+        [sys.executable, "-m", "pytest", "test_root.yml", "-p", "no:cacheprovider", f"--junitxml={junit}", "-q",
+         f"--mypy-testing-base={tmp_path}"],
+        cwd=project / "checks", capture_output=True, text=True, check=False, env=ENV,
+    )  # fmt: skip
+    (theirs,) = ET.parse(junit).getroot().iter("testcase")
+    assert theirs.find("failure") is None
+    assert theirs.attrib["classname"] == "checks.test_root.yml"
+    proc = subprocess.run(
+        [sys.executable, "-m", "bgtyping", "yaml", "test_root.yml", "-v", f"--workdir={tmp_path / 'w'}"],
+        cwd=project / "checks", capture_output=True, text=True, check=False, env=ENV,
+    )  # fmt: skip
+    assert "PASSED checks/test_root.yml::sees_the_root" in proc.stdout, proc.stdout + proc.stderr
+    assert proc.returncode == 0
+
+
+@pytest.mark.parametrize("base", ["none", "ini", "toml"])
+def test_a_config_that_cannot_be_merged_fails_its_item_only(tmp_path: Path, base: str) -> None:
+    """pytest-mypy-plugins fails an item whose merged config cannot be read (a key twice, broken TOML), even
+    with expect_fail, and runs the others; the engine did not stop with a traceback and no verdict at all."""
+    folder = tmp_path / "suite"
+    folder.mkdir()
+    twice = "warn_unused_ignores = true\nwarn_unused_ignores = false" if base != "toml" else "strict = [nope"
+    text = "- case: fine\n  main: |\n    a: int = 1\n"
+    for name, extra in (("unreadable", ""), ("unreadable_expected_to_fail", "  expect_fail: true\n")):
+        text += f"- case: {name}\n  main: |\n    a: int = 1\n{extra}  mypy_config: |\n"
+        text += "".join(f"    {line}\n" for line in twice.split("\n"))
+    (folder / "test_config.yml").write_text(text, encoding="utf-8")
+    options: list[str] = []
+    if base == "ini":
+        (tmp_path / "base.ini").write_text("[mypy]\nstrict_optional = true\n", encoding="utf-8")
+        options = [f"--mypy-ini-file={tmp_path / 'base.ini'}"]
+    elif base == "toml":
+        (tmp_path / "base.toml").write_text("[tool.mypy]\nstrict_optional = true\n", encoding="utf-8")
+        options = [f"--mypy-pyproject-toml-file={tmp_path / 'base.toml'}"]
+    theirs = pmp_verdicts([folder], tmp_path, *options)
+    assert theirs == {
+        "test_config.yml::fine": True,
+        "test_config.yml::unreadable": False,
+        "test_config.yml::unreadable_expected_to_fail": False,
+    }
+    code, found, output = ours([folder], tmp_path, *options)
+    assert found == theirs, output
+    assert code == 1
+    assert "Traceback" not in output
+
+
+def test_every_item_failing_is_not_called_nothing_judged(tmp_path: Path) -> None:
+    folder = tmp_path / "suite"
+    folder.mkdir()
+    (folder / "test_bad.yml").write_text("- case: a\n  main: |\n    x: int = 'a'\n", encoding="utf-8")
+    code, found, output = ours([folder], tmp_path)
+    assert found == {"test_bad.yml::a": False}
+    assert code == 1
+    assert "nothing was judged" not in output
 
 
 def test_a_case_id_twice_runs_both_only_when_asked(tmp_path: Path) -> None:

@@ -4,8 +4,10 @@ Collection: `.yml`/`.yaml` files whose names start with `test-` or `test_`, in t
 (recursively, skipping what pytest skips by default) or named directly. Every key of its schema means
 what it means there; other keys are allowed (an extension hook may read them) unless the schema is
 closed. Where pytest-mypy-plugins would quietly run nothing, or run something else than written,
-this reader fails: nothing collected, a file without cases, a case without `main`, a case id twice in
-one file, a template variable no parametrization defines.
+this reader fails: nothing collected, a case without `main`, a case id twice in one file, a template
+variable no parametrization defines. What real suites hold and pytest-mypy-plugins reads without a
+word is read the same way: an empty file (or `[]`) has no cases, and a key given twice in a case keeps
+its last value (PyYAML's reading); the corpus's own files are refused for both.
 """
 
 from __future__ import annotations
@@ -94,12 +96,14 @@ def _walk(folder: Path) -> Iterable[Path]:
 class _LineLoader(yaml.SafeLoader):
     """Keeps the line of every case (at its `main:` key, as pytest-mypy-plugins counts), refuses a key twice."""
 
+    strict = True  # the corpus's own files: a key twice is refused
+
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen: set[object] = set()
         line = node.start_mark.line + 1
         for key_node, _ in node.value:
             key = self.construct_object(key_node, deep=deep)  # pyright: ignore[reportUnknownMemberType]
-            if key in seen:  # YAML would silently keep the last one: a case with `main:` twice
+            if key in seen and self.strict:  # YAML would silently keep the last one: a case with `main:` twice
                 raise yaml.constructor.ConstructorError(None, None, f"duplicate key {key!r}", key_node.start_mark)
             seen.add(key)
             if key == "main":
@@ -108,6 +112,12 @@ class _LineLoader(yaml.SafeLoader):
         if "case" in mapping:
             mapping[_LINE] = line
         return mapping
+
+
+class _SuiteLoader(_LineLoader):
+    """A user's suite is read as pytest-mypy-plugins reads it: a key given twice keeps its last value."""
+
+    strict = False
 
 
 def load_yaml_cases(folder: Path) -> tuple[YamlCase, ...]:
@@ -132,7 +142,7 @@ def load_files(
 
 def _load_file(path: Path, closed: bool, duplicates: bool = False, ours: bool = False) -> list[YamlCase]:
     try:
-        data: object = yaml.load(path.read_bytes().decode("utf-8"), Loader=_LineLoader)
+        data: object = yaml.load(path.read_bytes().decode("utf-8"), Loader=_LineLoader if ours else _SuiteLoader)
     except UnicodeDecodeError as exc:
         raise EngineError(f"not UTF-8 (byte {exc.start}): save the file as UTF-8", path=path) from None
     except OSError as exc:
@@ -141,7 +151,9 @@ def _load_file(path: Path, closed: bool, duplicates: bool = False, ours: bool = 
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)
         raise EngineError(f"malformed YAML: {problem}", path=path, line=mark.line + 1 if mark else None) from exc
-    if not isinstance(data, list) or not data:
+    if data is None and not ours:
+        return []  # an empty file (or only comments): pytest-mypy-plugins collects nothing from it, and says nothing
+    if not isinstance(data, list) or (not data and ours):
         raise EngineError("a YAML test file is a non-empty list of cases", path=path, line=1)
     cases = [_case(path, item, closed, ours) for item in cast(list[object], data)]
     seen: dict[str, int] = {}

@@ -393,7 +393,13 @@ def run_solo(item: Item, options: Options, cache: Path, forks: ForkPool | None =
             command.append("--no-silence-site-packages")
         if not item.disable_cache:
             command += ["--cache-dir", str(cache)]
-        config = merged_config(item, options, execution)
+        try:
+            config = merged_config(item, options, execution)
+        except Exception as exc:  # a config it cannot read fails the item there, before mypy, expect_fail or not
+            item.ran_alone = True
+            item.problems = [f"the mypy config cannot be merged: {type(exc).__name__}: {exc}"]
+            item.judged = True
+            return
         if config is not None:
             command.append(f"--config-file={config}")
         command.append(str(execution / "main.py"))
@@ -506,7 +512,12 @@ def run_batch(
     command += ["--cache-dir", str(cache)]
     if options.no_silence_site_packages:
         command.append("--no-silence-site-packages")
-    config = merged_config(batch[0], options, folder)
+    try:
+        config = merged_config(batch[0], options, folder)
+    except Exception:  # each item is judged alone, where it fails as pytest-mypy-plugins fails it
+        for item in batch:
+            item.problems = ["batch"]
+        return list(batch)
     if config is not None:
         command.append(f"--config-file={config.name}")
     try:
