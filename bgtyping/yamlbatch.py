@@ -181,12 +181,17 @@ def pytest_rootdir(paths: Sequence[Path]) -> Path:
     return Path(str(found[0]))
 
 
-def prepare(paths: Sequence[Path], options: yamlrun.Options, target: str | None = None) -> list[yamlrun.Item]:
-    """Collect, read and plan every item; all bad input is raised here, before mypy runs.
+def prepare(
+    paths: Sequence[Path], options: yamlrun.Options, target: str | None = None
+) -> tuple[list[yamlrun.Item], list[Path]]:
+    """Collect, read and plan every item; all bad input is raised here, before mypy runs. Also the files
+    that hold no case (empty, comments only, `[]`): pytest-mypy-plugins collects nothing from them.
 
     With a `target`, an item whose `bgtyping: targets:` key names others is skipped."""
-    cases = load_files(collect(paths), closed=options.closed_schema, duplicates=options.duplicates)
+    files = collect(paths)
+    cases = load_files(files, closed=options.closed_schema, duplicates=options.duplicates)
     found = yamlrun.items(cases, options.rootdir)
+    holding = {c.path for c in cases}
     for item in found:
         yamlrun.evaluate_skip(item)
         if target is not None and item.case.targets and target not in item.case.targets:
@@ -194,7 +199,7 @@ def prepare(paths: Sequence[Path], options: yamlrun.Options, target: str | None 
         if options.extension_hook and not item.skipped:
             yamlrun.apply_hook(options.extension_hook, item, options, _HookConfig(options))
         item.solo_reason = yamlrun.solo_reason(item, options)
-    return found
+    return found, [f for f in files if f not in holding]
 
 
 class _HookConfig:
@@ -219,7 +224,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         version = args.python_version or ("{}.{}".format(*sys.version_info) if args.python is None else None)
         if version is None:
             version = _version_of(python)
-        found = prepare(args.paths, options, args.target)
+        found, caseless = prepare(args.paths, options, args.target)
         if args.target is not None and args.target not in TARGET_FINGERPRINTS:
             raise EngineError(f"--target {args.target}: unknown; known: {', '.join(TARGET_FINGERPRINTS)}")
         if args.python_version is not None and not re.fullmatch(r"3\.\d{1,2}", args.python_version):
@@ -293,6 +298,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("\n".join(escape.line(line) for line in lines))
     skipped = len(found) - len(ran)
     print(f"{judged} passed, {failed} failed, {skipped} skipped in {seconds:.2f}s")
+    for path in caseless:  # every other item is judged as pytest-mypy-plugins judges it; the run still fails
+        print(escape.line(f"error: {path}: holds no case, so nothing in it is checked; remove it or add a case"),
+              file=sys.stderr)  # fmt: skip
+    if caseless:
+        return 1
     if not judged and not failed:
         print("error: nothing was judged (every item skipped or not comparable): nothing was checked", file=sys.stderr)
         return 1

@@ -161,7 +161,8 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path: Path, label: str) -> None:
 
 def test_empty_files_and_a_key_twice_are_read_as_pytest_mypy_plugins_reads_them(tmp_path: Path) -> None:
     """A real suite may hold an empty file (pytest-mypy-plugins collects nothing from it) or a case with a key
-    twice (PyYAML keeps the last value): neither stops the suite, and the verdicts are the same."""
+    twice (PyYAML keeps the last value): neither stops the suite, and the verdicts are the same. A file
+    that holds no case still fails the run, each named on one line: nothing in it was checked."""
     folder = tmp_path / "suite"
     folder.mkdir()
     (folder / "test_blank.yml").write_text("", encoding="utf-8")
@@ -181,7 +182,13 @@ def test_empty_files_and_a_key_twice_are_read_as_pytest_mypy_plugins_reads_them(
     )
     code, found, output = ours([folder], tmp_path)
     assert found == theirs, output
-    assert code == 0, output
+    assert code == 1, output
+    for name in ("test_blank.yml", "test_comment.yml", "test_none.yml"):
+        assert f"error: {folder.resolve() / name}: holds no case, so nothing in it is checked" in output
+    (folder / "test_blank.yml").unlink()
+    (folder / "test_comment.yml").unlink()
+    (folder / "test_none.yml").unlink()
+    assert ours([folder], tmp_path)[0] == 0
 
 
 def test_the_rootdir_is_the_one_pytest_finds_not_the_working_folder(tmp_path: Path) -> None:

@@ -6,8 +6,9 @@ what it means there; other keys are allowed (an extension hook may read them) un
 closed. Where pytest-mypy-plugins would quietly run nothing, or run something else than written,
 this reader fails: nothing collected, a case without `main`, a case id twice in one file, a template
 variable no parametrization defines. What real suites hold and pytest-mypy-plugins reads without a
-word is read the same way: an empty file (or `[]`) has no cases, and a key given twice in a case keeps
-its last value (PyYAML's reading); the corpus's own files are refused for both.
+word is read the same way: an empty file (or `[]`) has no cases (`bgtyping yaml` still fails the run
+for it once every other item is judged), and a key given twice in a case keeps its last value
+(PyYAML's reading); the corpus's own files are refused for both.
 """
 
 from __future__ import annotations
