@@ -862,10 +862,12 @@ def bench(args: argparse.Namespace, tmp: Path) -> int:
                             shutil.rmtree(base, ignore_errors=True)
                         base.mkdir(exist_ok=True)
 
+                    # Both sides get the same instructions: where pytest-mypy-plugins is told its rootdir (the
+                    # shipped tests, with their own pytest config), so is bgtyping yaml.
                     ours = Side(
                         f"bgtyping yaml, {suite}, {temperature}",
                         [str(yp), "-m", "bgtyping", "yaml", *map(str, paths), f"--mypy-ini-file={suite_ini}",
-                         f"--workdir={work}"],
+                         f"--workdir={work}", *([f"--rootdir={tmp}"] if tag == "shipped" else [])],
                         n_yaml,
                         yamlbatch_passed,
                         cwd=tmp,
