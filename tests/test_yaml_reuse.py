@@ -250,3 +250,30 @@ def test_the_py_verdicts_of_a_reused_result_are_judged_again_only_when_their_inp
     judged.clear()
     assert _run(world, kept) == first
     assert judged, "a broken verdicts.json is no verdicts"
+
+
+def test_a_skip_expression_that_reads_the_filesystem_is_keyed_by_its_value(
+    make_corpus: MakeCorpus, inline_python: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A `skip:` is Python with `os`: what it reads (here a file) decides whether the item runs at all,
+    so a saved SKIP must not be served once the expression says the item runs (and fails)."""
+    world = _world(make_corpus, inline_python, tmp_path, monkeypatch)
+    flag = tmp_path / "flag"
+    suite = world.corpus / "yaml" / "test_reuse.yml"
+    suite.write_text(
+        suite.read_text(encoding="utf-8")
+        + f"- case: skipped_until_flagged\n  skip: not os.path.exists({str(flag)!r})\n"
+        + '  main: |\n    x: int = "s"\n',
+        encoding="utf-8",
+    )
+    kept = tmp_path / "kept"
+    before = _run(world, kept)
+    assert before[0] == 0
+    assert _run(world, kept) == before
+    assert world.yaml_runs == []  # a hit
+    flag.touch()
+    fresh = _run(world, tmp_path / "fresh")
+    assert fresh[0] == 1  # the item runs now, and its error is not expected
+    reused = _run(world, kept)
+    assert world.yaml_runs == ["judged"], "a saved SKIP was served after the skip expression changed its value"
+    assert reused == fresh
