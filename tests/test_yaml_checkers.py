@@ -269,3 +269,13 @@ def test_the_drop_in_exits_1_when_nothing_was_checked_beside_a_skipped_item(pyte
     result = pytester.runpytest_subprocess(*common, "--bgtyping-checker=mypy,pyright")
     result.assert_outcomes(passed=1, skipped=3)
     assert result.ret == 0, result.stdout.str()
+
+
+def test_an_unknown_checker_beside_all_is_refused() -> None:
+    """`--checker all,pyrite` is a typo, not `all`: refused as `--checker pyrite` alone is (exit 2, nothing run)."""
+    from bgtyping.engine.yamlcheck import checkers_from
+    from bgtyping.model import EngineError
+
+    with pytest.raises(EngineError, match="pyrite: unknown"):
+        checkers_from(["all,pyrite"], "--bgtyping-checker")
+    assert checkers_from(["all", "mypy"]) == checkers_from(["all"])
