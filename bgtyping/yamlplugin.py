@@ -19,7 +19,7 @@ import functools
 import importlib.metadata
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +33,7 @@ from .engine.stage import locked
 from .model import CHECKER_NAMES, Divergence, EngineError
 
 _STATE = pytest.StashKey["_Batch"]()
+_NOT_COMPARABLE = "not-comparable"
 
 
 @functools.cache
@@ -50,7 +51,17 @@ class _Batch:
         self.cells: dict[tuple[str, int], yamlcheck.Cell] = {}  # (checker, id of the item) -> its verdict
         self.broken: dict[str, str] = {}  # checker -> why its run gave no verdicts
         self.done = False
+        # Reports of YAML items' calls, counted where the session's exit status is made (under xdist,
+        # the controller, which runs no item itself): a cell checked, a cell not comparable.
+        self.checked = 0
         self.not_comparable = 0
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        said = getattr(report, "bgtyping_yaml", None)
+        if said == "checked" and report.passed:
+            self.checked += 1
+        elif said == _NOT_COMPARABLE and report.skipped:
+            self.not_comparable += 1
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -127,14 +138,27 @@ def pytest_configure(config: pytest.Config) -> None:
             raise pytest.UsageError(f"--bgtyping-python-version {version}: give it as 3.X")
         batch.python_version = str(version)
     config.stash[_STATE] = batch
+    config.pluginmanager.register(batch, "bgtyping-yaml-cells")  # its report hook counts the cells
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """A YAML item's call report says what its cell was (an extra attribute, which xdist sends on)."""
+    report: pytest.TestReport = yield
+    if isinstance(item, YamlItem) and call.when == "call" and item.said is not None:
+        report.bgtyping_yaml = item.said  # type: ignore[attr-defined]  # pytest reports take extra attributes
+    return report
 
 
 @pytest.hookimpl(trylast=True)
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    """Every item that ran not comparable is not a passing run, as in `bgtyping yaml`: nothing was checked."""
+    """A session whose YAML cells were all not comparable (or skipped) is not a passing run, as in
+    `bgtyping yaml`: nothing was checked. Counted from the items' reports, so that a mark's skip is
+    no checked cell and, under xdist, the controller counts what its workers ran."""
     batch = session.config.stash.get(_STATE, None)
-    ran = [i for i in session.items if isinstance(i, YamlItem)]
-    if batch is not None and batch.done and exitstatus == 0 and ran and batch.not_comparable == len(ran):
+    if batch is not None and exitstatus == 0 and batch.not_comparable and not batch.checked:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
         reporter = session.config.pluginmanager.get_plugin("terminalreporter")
         if reporter is not None:
@@ -180,6 +204,7 @@ class YamlItem(pytest.Item):
         super().__init__(**kwargs)  # type: ignore[arg-type]  # pytest's from_parent forwards these
         self.item = item
         self.checker = checker
+        self.said: str | None = None  # what its cell was, once run: "checked" or not comparable
         for mark in item.case.marks:
             self.add_marker(mark)
 
@@ -192,17 +217,19 @@ class YamlItem(pytest.Item):
         if self.checker == "mypy":
             if self.item.problems or not self.item.judged:
                 raise _Failed("\n".join(escape.line(p) for p in self.item.problems or ["no verdict was reached"]))
+            self.said = "checked"
             return
         cell = batch.cells.get((self.checker, id(self.item)))
         if cell is None:  # its hook broke it, or the whole run did
             reasons = [batch.broken[self.checker]] if self.checker in batch.broken else self.item.problems
             raise _Failed("\n".join(escape.line(p) for p in reasons or ["no verdict was reached"]))
         if cell.outcome == yamlcheck.NOT_COMPARABLE:
-            batch.not_comparable += 1
+            self.said = _NOT_COMPARABLE
             # Reported at the case's own line, as a skip mark's is (pytest's keyword since 7.0).
             raise pytest.skip.Exception(f"not comparable under {self.checker}: {cell.reason}", _use_item_location=True)
         if cell.outcome != yamlcheck.PASS:
             raise _Failed("\n".join(escape.line(str(p)) for p in cell.problems) or "failed")
+        self.said = "checked"
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
         if isinstance(excinfo.value, _Failed):

@@ -227,3 +227,55 @@ def test_bad_target_and_version_are_refused_before_anything_runs(tmp_path: Path)
         )  # fmt: skip
         assert done.returncode == 2, done.stdout + done.stderr
         assert said in done.stderr
+
+
+NOTHING_CHECKED = """\
+- case: not_for_pyright
+  bgtyping:
+    not-comparable:
+      pyright: "pyright infers list[Unknown] here"
+  main: |
+    x = []  # E: Need type annotation for "x" (hint: "x: list[<type>] = ...")  [var-annotated]
+- case: skipped_by_a_mark
+  main: |
+    x: int = 1
+"""
+
+
+def test_the_drop_in_exits_1_when_nothing_was_checked_beside_a_skipped_item(pytester: pytest.Pytester) -> None:
+    """Not comparable under pyright, and the only other item skipped by a mark: no cell was checked, as in
+    `bgtyping yaml`, so the session is not a pass (it counted the items that ran, the skipped one too).
+    In a subprocess: an in-process session restores sys.modules after it, under mypy's imports."""
+    pytester.makefile(".yml", test_nothing=NOTHING_CHECKED)
+    # pytest-mypy-plugins is installed here: disabled below, and the drop-in told so before it registers
+    pytester.makepyfile(
+        nompp="from bgtyping import yamlplugin\nyamlplugin._pytest_mypy_plugins_installed = lambda: False\n"
+    )
+    pytester.makeconftest(
+        "import pytest\n"
+        "def pytest_collection_modifyitems(items):\n"
+        "    for item in items:\n"
+        "        if 'skipped_by_a_mark' in item.name:\n"
+        "            item.add_marker(pytest.mark.skip(reason='by a mark'))\n"
+    )
+    common = ["-p", "nompp", "-p", "no:pytest-mypy-plugins", "-p", "no:cacheprovider", "-rs"]
+    common += ["--mypy-testing-base", str(pytester.path / "base")]
+    result = pytester.runpytest_subprocess(*common, "--bgtyping-checker=pyright")
+    result.assert_outcomes(skipped=2)
+    assert "not comparable under pyright: pyright infers list[Unknown] here" in result.stdout.str()
+    assert result.ret == 1, result.stdout.str()
+    assert "every YAML item was not comparable under its checker: nothing was checked" in result.stdout.str()
+    # with mypy's items too, a cell was checked: a pass
+    result = pytester.runpytest_subprocess(*common, "--bgtyping-checker=mypy,pyright")
+    result.assert_outcomes(passed=1, skipped=3)
+    assert result.ret == 0, result.stdout.str()
+
+
+def test_an_unknown_checker_beside_all_is_refused() -> None:
+    """`--checker all,pyrite` is a typo, not `all`: refused as `--checker pyrite` alone is (exit 2, nothing run)."""
+    from bgtyping.engine.yamlcheck import checkers_from
+    from bgtyping.model import EngineError
+
+    with pytest.raises(EngineError, match="pyrite: unknown"):
+        checkers_from(["all,pyrite"], "--bgtyping-checker")
+    assert checkers_from(["all", "mypy"]) == checkers_from(["all"])

@@ -250,3 +250,61 @@ def test_the_py_verdicts_of_a_reused_result_are_judged_again_only_when_their_inp
     judged.clear()
     assert _run(world, kept) == first
     assert judged, "a broken verdicts.json is no verdicts"
+
+
+def test_a_skip_expression_that_reads_the_filesystem_is_keyed_by_its_value(
+    make_corpus: MakeCorpus, inline_python: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A `skip:` is Python with `os`: what it reads (here a file) decides whether the item runs at all,
+    so a saved SKIP must not be served once the expression says the item runs (and fails)."""
+    world = _world(make_corpus, inline_python, tmp_path, monkeypatch)
+    flag = tmp_path / "flag"
+    suite = world.corpus / "yaml" / "test_reuse.yml"
+    suite.write_text(
+        suite.read_text(encoding="utf-8")
+        + f"- case: skipped_until_flagged\n  skip: not os.path.exists({str(flag)!r})\n"
+        + '  main: |\n    x: int = "s"\n',
+        encoding="utf-8",
+    )
+    kept = tmp_path / "kept"
+    before = _run(world, kept)
+    assert before[0] == 0
+    assert _run(world, kept) == before
+    assert world.yaml_runs == []  # a hit
+    flag.touch()
+    fresh = _run(world, tmp_path / "fresh")
+    assert fresh[0] == 1  # the item runs now, and its error is not expected
+    reused = _run(world, kept)
+    assert world.yaml_runs == ["judged"], "a saved SKIP was served after the skip expression changed its value"
+    assert reused == fresh
+
+
+@pytest.mark.parametrize("where", ["base-ini", "case-config"])
+def test_a_folder_the_mypy_config_names_is_keyed_by_content(
+    make_corpus: MakeCorpus, inline_python: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str
+) -> None:
+    """`mypy_path` (or a plugin's path) in the base mypy.ini or a case's `mypy_config` may name a folder
+    outside yaml/: its stubs decide the verdicts as much as MYPYPATH's do."""
+    world = _world(make_corpus, inline_python, tmp_path, monkeypatch)
+    stubs = tmp_path / "stubs"
+    stubs.mkdir()
+    (stubs / "outside.pyi").write_text("value: int\n", encoding="utf-8")
+    suite = world.corpus / "yaml" / "test_reuse.yml"
+    case = "- case: from_a_stub_folder\n  main: |\n    from outside import value\n"
+    case += '    reveal_type(value)  # N: Revealed type is "int"\n'
+    if where == "base-ini":
+        (world.corpus / "yaml" / "mypy.ini").write_text(f"[mypy]\nmypy_path = {stubs}\n", encoding="utf-8")
+    else:
+        case += f"  mypy_config: |\n    mypy_path = {stubs}\n"
+    suite.write_text(suite.read_text(encoding="utf-8") + case, encoding="utf-8")
+    kept = tmp_path / "kept"
+    before = _run(world, kept)
+    assert before[0] == 0
+    assert _run(world, kept) == before
+    assert world.yaml_runs == []  # a hit
+    (stubs / "outside.pyi").write_text("value: str\n", encoding="utf-8")
+    fresh = _run(world, tmp_path / "fresh")
+    assert fresh[0] == 1
+    reused = _run(world, kept)
+    assert world.yaml_runs == ["judged"], "verdicts were reused after a stub in the config's mypy_path changed"
+    assert reused == fresh

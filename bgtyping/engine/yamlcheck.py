@@ -82,11 +82,11 @@ class Where:
 def checkers_from(values: Sequence[str] | None, flag: str = "--checker") -> list[str]:
     """`--checker` / `--bgtyping-checker` values: names, comma lists or `all`, in order, each once."""
     names = [n.strip() for v in values or ["mypy"] for n in v.split(",") if n.strip()]
+    for name in names:  # before `all`: a typo beside it is still a typo
+        if name not in CHECKER_NAMES and name != "all":
+            raise EngineError(f"{flag} {name}: unknown; known: {', '.join(CHECKER_NAMES)}, all")
     if "all" in names:
         return list(CHECKER_NAMES)
-    for name in names:
-        if name not in CHECKER_NAMES:
-            raise EngineError(f"{flag} {name}: unknown; known: {', '.join(CHECKER_NAMES)}, all")
     if not names:
         raise EngineError(f"{flag} needs a name")
     return list(dict.fromkeys(names))

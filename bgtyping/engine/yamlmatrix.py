@@ -9,11 +9,12 @@ skipped.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..model import Case, EngineError, Outcome, Plan, Problem, RunKey, Verdict, YamlCase
+from ..model import Case, Corpus, EngineError, Outcome, Plan, Problem, RunKey, Verdict, YamlCase
 from ..reuse.key import KeyInputs
 from . import yamlcheck, yamlrun
 
@@ -56,7 +57,7 @@ def verdicts(
         return _verdicts(plan, key, python, run_options)
     from ..reuse import yamlkey
 
-    settings = {"options": repr(run_options), "python": python, "judged_at": judged_at(plan)}
+    settings = {"options": repr(run_options), "python": python, "judged_at": judged_at(plan), "skips": _skips(corpus)}
     fingerprint = yamlkey.yaml_key(reuse.inputs, corpus, key, reuse.checker, settings)
     ids = {e.id for e in corpus.yaml_entries}
     saved = yamlkey.load(reuse.folder, fingerprint, key, ids)
@@ -66,6 +67,15 @@ def verdicts(
     found = _verdicts(plan, key, python, run_options)
     yamlkey.save(reuse.folder, fingerprint, key, found)
     return found
+
+
+def _skips(corpus: Corpus) -> str:
+    """What each `skip:` says now: it is Python with `os`, and may read a file or the clock, which no other
+    part of the key covers (a saved SKIP must not stand once the item would run)."""
+    trivial = ("False", "false", "")
+    return json.dumps(
+        [[c.id, str(c.path), yamlrun.skips(c)] for c in corpus.yaml_cases if c.skip.strip() not in trivial]
+    )
 
 
 @dataclass(frozen=True)

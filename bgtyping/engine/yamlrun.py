@@ -194,9 +194,14 @@ def _from_out(out: str, regex_all: bool) -> list[Matcher]:
 
 def evaluate_skip(item: Item) -> None:
     """`skip` is Python, evaluated with sys, os, pytest and platform, as pytest-mypy-plugins does."""
+    item.skipped = skips(item.case)
+
+
+def skips(case: YamlCase) -> bool:
+    """What a case's `skip:` expression says now (it may read anything: files, the clock, the environment)."""
     names: dict[str, object] = {"sys": sys, "os": os, "platform": platform}
     try:
-        code = compile(item.case.skip, "<skip>", "eval")
+        code = compile(case.skip, "<skip>", "eval")
         if "pytest" in _names(code):  # importing pytest costs 0.15 s; only an expression naming it needs it
             try:
                 import pytest  # not a dependency of the engine: an expression that uses it needs it installed
@@ -204,12 +209,12 @@ def evaluate_skip(item: Item) -> None:
                 names["pytest"] = pytest
             except ImportError:
                 pass
-        item.skipped = bool(eval(code, names))
+        return bool(eval(code, names))
     except Exception as exc:  # a broken expression is the case's error, reported where it is
         raise EngineError(
-            f"case {item.case.id!r}: `skip: {item.case.skip}` cannot be evaluated: {type(exc).__name__}: {exc}",
-            path=item.case.path,
-            line=item.case.line,
+            f"case {case.id!r}: `skip: {case.skip}` cannot be evaluated: {type(exc).__name__}: {exc}",
+            path=case.path,
+            line=case.line,
         ) from None
 
 

@@ -14,10 +14,12 @@ outside the key (a crash, a timeout), so it is always judged again. Anything unr
 
 from __future__ import annotations
 
+import configparser
 import hashlib
 import json
 import os
 import platform
+import re
 import sys
 from collections.abc import Mapping
 from pathlib import Path
@@ -53,6 +55,16 @@ def corpus_digest(inputs: KeyInputs, corpus: Corpus) -> str:
                 for part in value.split(os.pathsep):
                     if part:
                         _content_tree(digest, folder / part if not os.path.isabs(part) else Path(part))
+        # A mypy config's `mypy_path` or a plugin's path may name files outside yaml/, as MYPYPATH may.
+        base = folder / "mypy.ini"
+        configs = [base.read_text(encoding="utf-8")] if base.is_file() else []
+        configs += [
+            c.mypy_config if "[mypy" in c.mypy_config else f"[mypy]\n{c.mypy_config}"
+            for c in corpus.yaml_cases
+            if c.mypy_config
+        ]
+        for text in configs:
+            _named_paths(digest, text)
         if any(c.env or c.skip.strip() not in ("False", "false", "") for c in corpus.yaml_cases):
             variables.update({f"environ\0{k}": v for k, v in os.environ.items()})  # a `skip:` may read any
         digest.update(json.dumps(variables, sort_keys=True).encode())
@@ -60,6 +72,27 @@ def corpus_digest(inputs: KeyInputs, corpus: Corpus) -> str:
         return digest.hexdigest()
 
     return inputs.part("yaml-corpus", str(corpus.root), compute)
+
+
+# mypy options whose values name files or folders whose content mypy reads.
+_PATH_OPTIONS = ("mypy_path", "plugins", "custom_typeshed_dir")
+
+
+def _named_paths(digest: Digest, text: str) -> None:
+    """Every absolute path a mypy config's path options name, by content (a relative one is read against
+    the item's own folder, which the engine writes); a config that cannot be read is never a hit."""
+    parser = configparser.RawConfigParser()
+    try:
+        parser.read_string(text)
+    except configparser.Error:
+        digest.update(os.urandom(16))
+        return
+    for section in parser.sections():
+        for option in _PATH_OPTIONS:
+            for part in re.split(r"[,:\s]+", parser.get(section, option, fallback="")):
+                path = os.path.expanduser(os.path.expandvars(part))
+                if os.path.isabs(path):
+                    _content_tree(digest, Path(path))
 
 
 def _content_tree(digest: Digest, root: Path) -> None:
