@@ -29,7 +29,8 @@ from . import escape, pinned, version
 from .engine.targets import describe, parse_targets, preflight
 from .fsutil import atomic_write, check_writable_dir
 from .host.hermetic import controlled_env, default_workdir
-from .model import CHECKER_NAMES, PYTHON_VERSIONS, TARGET_FINGERPRINTS, EngineError, Outcome, Plan
+from .host.procs import Processes
+from .model import CHECKER_NAMES, PYTHON_VERSIONS, TARGET_FINGERPRINTS, EngineError, Outcome, Plan, check_options
 from .output.terminal import err, out
 from .paths import CORPUS
 
@@ -198,37 +199,46 @@ def _main(args: argparse.Namespace) -> int:
             )
         check_writable_dir(workroot, "the workdir")
         targets = parse_targets(args.target or [f"inline={sys.executable}"])
-        # The targets' interpreters answer while the corpus loads: each answer is a process start.
-        asking = ThreadPoolExecutor(max_workers=1)
-        asked = asking.submit(preflight, targets, workroot, controlled_env(workroot))
-        asking.shutdown(wait=False)
-        # The rest of the engine is imported while they answer: a third of its start-up.
-        from .corpus import load_corpus
-
-        plan = Plan(
-            corpus=load_corpus(args.corpus, args.select, parse_cache=workroot / "parsed.json"),
-            checkers=tuple(args.checker or ("mypy", "pyright")),
-            targets=targets,
-            python_versions=tuple(args.python or ("3.11",)),
-            workroot=workroot,
-            timeout=args.timeout,
-            reuse=args.reuse,
-            strict_divergences=args.strict_divergences,
-        )
+        checkers = tuple(args.checker or ("mypy", "pyright"))
+        versions = tuple(args.python or ("3.11",))
+        check_options(checkers, targets, versions, args.timeout)  # nothing starts for a refused option
         if args.junitxml:
             check_writable_dir(args.junitxml.absolute().parent, "the --junitxml folder")
             if args.junitxml.is_dir():
                 raise EngineError(f"--junitxml {args.junitxml} is a folder; name a file")
         if args.results:
             check_writable_dir(args.results.absolute(), "the --results folder")
-        baseline = None
-        if args.compare:
-            # The CI and results writers are imported where an option asks for them: XML and JSON
-            # writing are a tenth of the engine's start-up, and most runs write neither.
-            from .output import results
+        # The targets' interpreters answer while the corpus loads: each answer is a process start. Any
+        # way out before their answers are taken (bad input, Ctrl-C, SIGTERM) kills them.
+        probing = Processes()
+        asking = ThreadPoolExecutor(max_workers=1)
+        asked = asking.submit(preflight, targets, workroot, controlled_env(workroot), probing)
+        asking.shutdown(wait=False)
+        try:
+            # The rest of the engine is imported while they answer: a third of its start-up.
+            from .corpus import load_corpus
 
-            baseline = results.load(args.compare)
-        interpreters = asked.result()
+            plan = Plan(
+                corpus=load_corpus(args.corpus, args.select, parse_cache=workroot / "parsed.json"),
+                checkers=checkers,
+                targets=targets,
+                python_versions=versions,
+                workroot=workroot,
+                timeout=args.timeout,
+                reuse=args.reuse,
+                strict_divergences=args.strict_divergences,
+            )
+            baseline = None
+            if args.compare:
+                # The CI and results writers are imported where an option asks for them: XML and JSON
+                # writing are a tenth of the engine's start-up, and most runs write neither.
+                from .output import results
+
+                baseline = results.load(args.compare)
+            interpreters = asked.result()
+        except BaseException:
+            probing.cancel()
+            raise
     except EngineError as exc:
         err(escape.line(f"error: {exc}"))  # bad input is one line, whatever the names in it hold
         return 2

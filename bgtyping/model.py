@@ -323,27 +323,7 @@ class Plan:
     strict_divergences: bool = False
 
     def __post_init__(self) -> None:
-        for name in self.checkers:
-            if name not in CHECKER_NAMES:
-                raise EngineError(f"unknown checker {name!r}; known: {', '.join(CHECKER_NAMES)}")
-        for version in self.python_versions:
-            if version not in PYTHON_VERSIONS:
-                raise EngineError(f"unsupported Python version {version!r}; use one of {', '.join(PYTHON_VERSIONS)}")
-        names = [t.name for t in self.targets]
-        for target in self.targets:
-            if target.name not in TARGET_FINGERPRINTS:
-                raise EngineError(f"unknown target {target.name!r}; use one of {', '.join(TARGET_FINGERPRINTS)}")
-            if names.count(target.name) > 1:
-                raise EngineError(f"target {target.name!r} is named twice; give each target once")
-            if not target.python.is_file():
-                raise EngineError(f"target {target.name}: no interpreter at {target.python}")
-        for what, values in (("checker", self.checkers), ("Python version", self.python_versions)):
-            if len(set(values)) != len(values):
-                raise EngineError(f"a {what} is named twice: {', '.join(values)}")
-        if not math.isfinite(self.timeout) or self.timeout <= 0:
-            raise EngineError(f"--timeout must be a positive number of seconds, not {self.timeout}")
-        if not (self.checkers and self.targets and self.python_versions):
-            raise EngineError("nothing to run: name at least one checker, target and Python version")
+        check_options(self.checkers, self.targets, self.python_versions, self.timeout)
 
     def run_keys(self) -> list[RunKey]:
         return [RunKey(c, t.name, v) for t in self.targets for v in self.python_versions for c in self.checkers]
@@ -359,3 +339,30 @@ class RunOutcome:
     unsupported: str | None = None
     reused: bool = False
     verdicts: dict[str, Verdict] = field(default_factory=dict[str, Verdict])
+
+
+def check_options(
+    checkers: tuple[str, ...], targets: tuple[Target, ...], python_versions: tuple[str, ...], timeout: float
+) -> None:
+    """What a plan may name, checked before anything runs (the targets' interpreters among it)."""
+    for name in checkers:
+        if name not in CHECKER_NAMES:
+            raise EngineError(f"unknown checker {name!r}; known: {', '.join(CHECKER_NAMES)}")
+    for version in python_versions:
+        if version not in PYTHON_VERSIONS:
+            raise EngineError(f"unsupported Python version {version!r}; use one of {', '.join(PYTHON_VERSIONS)}")
+    names = [t.name for t in targets]
+    for target in targets:
+        if target.name not in TARGET_FINGERPRINTS:
+            raise EngineError(f"unknown target {target.name!r}; use one of {', '.join(TARGET_FINGERPRINTS)}")
+        if names.count(target.name) > 1:
+            raise EngineError(f"target {target.name!r} is named twice; give each target once")
+        if not target.python.is_file():
+            raise EngineError(f"target {target.name}: no interpreter at {target.python}")
+    for what, values in (("checker", checkers), ("Python version", python_versions)):
+        if len(set(values)) != len(values):
+            raise EngineError(f"a {what} is named twice: {', '.join(values)}")
+    if not math.isfinite(timeout) or timeout <= 0:
+        raise EngineError(f"--timeout must be a positive number of seconds, not {timeout}")
+    if not (checkers and targets and python_versions):
+        raise EngineError("nothing to run: name at least one checker, target and Python version")

@@ -165,8 +165,9 @@ def pytest_rootdir(paths: Sequence[Path]) -> Path:
         from _pytest.config.findpaths import determine_setup
     except ImportError:
         return Path.cwd()
+    inifile, rootdir = _addopts_setup()
     given: dict[str, object] = {
-        "inifile": None, "override_ini": None, "args": [str(p) for p in paths], "rootdir_cmd_arg": None,
+        "inifile": inifile, "override_ini": None, "args": [str(p) for p in paths], "rootdir_cmd_arg": rootdir,
         "invocation_dir": Path.cwd(),
     }  # fmt: skip
     setup = cast("Callable[..., tuple[object, ...]]", determine_setup)  # its parameters differ between versions
@@ -179,6 +180,25 @@ def pytest_rootdir(paths: Sequence[Path]) -> Path:
     except Exception as exc:  # pytest would stop here too (a broken config file)
         raise EngineError(f"pytest cannot determine its rootdir: {exc} (pass --rootdir)") from None
     return Path(str(found[0]))
+
+
+def _addopts_setup() -> tuple[str | None, str | None]:
+    """`-c FILE` and `--rootdir DIR` as pytest reads them from PYTEST_ADDOPTS, before it looks for its rootdir
+    (a CI may set them there); pytest's own addopts in its config are read only after."""
+    import shlex
+
+    try:
+        words = shlex.split(os.environ.get("PYTEST_ADDOPTS", ""))
+    except ValueError as exc:
+        raise EngineError(f"PYTEST_ADDOPTS cannot be read as pytest reads it: {exc}") from None
+    parser = argparse.ArgumentParser(add_help=False, allow_abbrev=False, exit_on_error=False)
+    parser.add_argument("-c", "--config-file", "--inifile", dest="inifile")
+    parser.add_argument("--rootdir")
+    try:
+        known, _ = parser.parse_known_args(words)
+    except argparse.ArgumentError as exc:
+        raise EngineError(f"PYTEST_ADDOPTS: {exc}") from None
+    return cast("str | None", known.inifile), cast("str | None", known.rootdir)
 
 
 def prepare(

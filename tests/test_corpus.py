@@ -458,7 +458,7 @@ def test_a_corpus_without_yaml_items_loads_without_the_yaml_machinery(make_corpu
 
 def test_the_listing_keeps_path_order_and_skips_what_it_always_skipped(make_corpus: MakeCorpus, tmp_path: Path) -> None:
     """Path order (`a/` before `a-b/`, which string order would swap), `__pycache__` and a symlinked folder
-    left out, a broken symlink ignored, a symlinked file read."""
+    left out, a broken symlink that is no case ignored, a symlinked file read."""
     root = make_corpus(
         {
             "a/check_one.py": GOOD,
@@ -471,7 +471,7 @@ def test_the_listing_keeps_path_order_and_skips_what_it_always_skipped(make_corp
     outside.mkdir()
     (outside / "check_four.py").write_text(GOOD, encoding="utf-8")
     (root / "cases" / "linked").symlink_to(outside, target_is_directory=True)
-    (root / "cases" / "check_broken.py").symlink_to(tmp_path / "missing.py")
+    (root / "cases" / "notes.txt").symlink_to(tmp_path / "missing.txt")
     (root / "cases" / "z" / "check_five.py").symlink_to(outside / "check_four.py")
     cases = load_corpus(root).cases
     assert [(c.group, c.id) for c in cases] == [
@@ -480,6 +480,19 @@ def test_the_listing_keeps_path_order_and_skips_what_it_always_skipped(make_corp
         ("z", "check_five"),
         ("z", "check_three"),
     ]
+
+
+@pytest.mark.parametrize("how", ["broken", "loop", "a folder"])
+def test_a_case_name_that_is_a_dead_symlink_is_an_error_on_that_file(
+    make_corpus: MakeCorpus, tmp_path: Path, how: str
+) -> None:
+    """Never skipped (its claims would go unjudged), and never blamed on its folder."""
+    root = make_corpus({"check_good.py": GOOD})
+    link = root / "cases" / "check_dead.py"
+    link.symlink_to({"broken": tmp_path / "missing.py", "loop": link, "a folder": tmp_path}[how])
+    with pytest.raises(EngineError, match="symlink that cannot be read") as caught:
+        load_corpus(root)
+    assert caught.value.path == str(link)
 
 
 def test_a_folder_of_cases_that_cannot_be_read_is_an_error(

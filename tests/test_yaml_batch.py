@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from bgtyping.yamlbatch import pytest_rootdir
+
 from .support import ROOT
 
 pmp = pytest.importorskip("pytest_mypy_plugins", reason="the yaml session installs pytest-mypy-plugins")
@@ -303,3 +305,27 @@ def test_no_item_leaves_its_modules_in_the_cache(tmp_path: Path, batch: bool) ->
         for store in [*stores, FilesystemMetadataStore(str(version))]:
             left += [e for e in store.list_all() if e.split(".")[0] in ("main", "mod") or "/main." in e]
     assert left == [], left
+
+
+@pytest.mark.parametrize("addopts", ["--rootdir={other}", "--rootdir {other}", "-c {other}/tox.ini", "-p no:x"])
+def test_the_default_rootdir_reads_pytest_addopts_as_pytest_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, addopts: str
+) -> None:
+    """A CI that sets PYTEST_ADDOPTS moves pytest's rootdir, so MYPYPATH and the item ids move with it."""
+    project, other = tmp_path / "proj", tmp_path / "other"
+    (project / "checks").mkdir(parents=True)
+    other.mkdir()
+    for folder in (project, other):
+        (folder / "tox.ini").write_text("[pytest]\n", encoding="utf-8")
+    (project / "checks" / "test_x.yml").write_text("- case: x\n  main: 'a = 1'\n", encoding="utf-8")
+    env = {**ENV, "PYTEST_ADDOPTS": addopts.format(other=other)}
+    header = subprocess.run(
+        [sys.executable, "-m", "pytest", "--co", "-p", "no:cacheprovider", "checks"],
+        cwd=project, capture_output=True, text=True, check=False, env=env,
+    ).stdout  # fmt: skip
+    theirs = next(
+        line.split(":", 1)[1].split(",")[0].strip() for line in header.splitlines() if line.startswith("rootdir:")
+    )
+    monkeypatch.chdir(project)
+    monkeypatch.setenv("PYTEST_ADDOPTS", env["PYTEST_ADDOPTS"])
+    assert pytest_rootdir([Path("checks")]) == Path(theirs)

@@ -100,7 +100,7 @@ def _listing(cases_dir: Path) -> list[tuple[tuple[str, ...], Path, bool]]:
                     below = (*parts, entry.name)
                     if entry.is_dir(follow_symlinks=False):
                         pending.append((below, entry.path))
-                    elif entry.is_file():  # a symlink counts as what it points to; a broken one is nothing
+                    elif _leads_to_a_file(entry):  # a symlink counts as what it points to
                         found.append((below, entry.path, entry.is_symlink()))
         except OSError as exc:
             raise EngineError(
@@ -108,6 +108,22 @@ def _listing(cases_dir: Path) -> list[tuple[tuple[str, ...], Path, bool]]:
             ) from None
     found.sort()
     return [(parts, Path(path), link) for parts, path, link in found]
+
+
+def _leads_to_a_file(entry: os.DirEntry[str]) -> bool:
+    """A symlink that leads nowhere (broken, a loop, a folder) is nothing, unless its name is a case's:
+    a case must never go unjudged silently."""
+    try:
+        if entry.is_file():
+            return True
+        why = "it leads to no file"
+    except OSError as exc:  # a symlink loop
+        why = exc.strerror or str(exc)
+    if entry.is_symlink() and (entry.name.startswith("check_") or _PYTHONISH.search(entry.name)):
+        raise EngineError(
+            f"this case is a symlink that cannot be read ({why}); fix or remove it", path=Path(entry.path)
+        )
+    return False
 
 
 def parse_case(

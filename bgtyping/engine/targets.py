@@ -8,16 +8,20 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from ..host.interpreter import Interpreter, inspect_interpreter
+from ..host.procs import Processes
 from ..model import STUB_DISTRIBUTIONS, TARGET_FINGERPRINTS, EngineError, Target
 
 
-def preflight(targets: Sequence[Target], workroot: Path, env: Mapping[str, str]) -> dict[str, Interpreter]:
+def preflight(
+    targets: Sequence[Target], workroot: Path, env: Mapping[str, str], procs: Processes | None = None
+) -> dict[str, Interpreter]:
     """Ask each target's interpreter what it is; a target that cannot be checked is one line, exit 2.
 
     The interpreters are asked at once (each answer is a process start); the first target, in the
-    order given, that cannot be checked is the one reported."""
+    order given, that cannot be checked is the one reported. `procs.cancel()` stops them all."""
+    procs = procs or Processes()
     with ThreadPoolExecutor(max_workers=max(1, len(targets))) as pool:
-        asked = [pool.submit(inspect_interpreter, t.python, env, workroot) for t in targets]
+        asked = [pool.submit(inspect_interpreter, t.python, env, workroot, procs) for t in targets]
     found: dict[str, Interpreter] = {}
     for target, answer in zip(targets, asked, strict=True):
         try:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import subprocess
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
 
 from ..model import EngineError
+from .procs import Processes, TimedOut
 
 _PROBE = r"""
 import importlib.util, json, os, sys
@@ -107,25 +107,12 @@ class Interpreter:
         return str(value) if value is not None else None
 
 
-def _ask(command: list[str], env: Mapping[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    """Run a script in the target interpreter: text out, a minute at most, its exit code left to the caller."""
-    return subprocess.run(
-        command,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        errors="replace",
-        env=dict(env),
-        cwd=cwd,
-        timeout=60,
-        check=False,
-    )
-
-
-def inspect_interpreter(python: Path, env: Mapping[str, str], cwd: Path) -> Interpreter:
+def inspect_interpreter(python: Path, env: Mapping[str, str], cwd: Path, procs: Processes | None = None) -> Interpreter:
+    """`procs`: the processes a caller may cancel (Ctrl-C, an error elsewhere) while this one answers."""
     try:
-        proc = _ask([str(python), "-c", _PROBE], env, cwd)
-    except subprocess.TimeoutExpired:
+        # In its own process group, killed with any child it leaves, like every checker (host/procs.py).
+        proc = (procs or Processes()).run([str(python), "-c", _PROBE], cwd=cwd, env=env, timeout=60)
+    except TimedOut:
         raise EngineError(f"{python} did not answer within 60 s; is it a Python interpreter?") from None
     except OSError as exc:
         raise EngineError(f"{python} is not a Python interpreter: {exc.strerror or exc}") from None
@@ -197,12 +184,14 @@ class Definition:
 def definitions(python: Path, names: list[str], env: Mapping[str, str], cwd: Path) -> dict[str, Definition]:
     """Each name the interpreter can import and find the source of; the others are left out, never guessed."""
     try:
-        proc = _ask([str(python), "-B", "-c", _WHERE, json.dumps(sorted(set(names)))], env, cwd)
+        proc = Processes().run(
+            [str(python), "-B", "-c", _WHERE, json.dumps(sorted(set(names)))], cwd=cwd, env=env, timeout=60
+        )
         raw = cast(dict[str, dict[str, object]], json.loads(proc.stdout.strip().splitlines()[-1]))
         return {
             name: Definition(str(d["qualname"]), Path(str(d["file"])).resolve(), int(cast(int, d["line"])))
             for name, d in raw.items()
             if d.get("file")
         }
-    except (OSError, subprocess.TimeoutExpired, ValueError, IndexError, KeyError, TypeError):
+    except (OSError, TimedOut, ValueError, IndexError, KeyError, TypeError):
         return {}  # then no annotation points at a definition: the failures are still reported in full

@@ -6,12 +6,15 @@ import sys
 import time
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .. import escape
-from ..engine.run import Progress
-from ..host.interpreter import Definition
 from ..model import BROKEN, VERDICT_WORDS, WORST_FIRST, Outcome, Plan, RunKey, RunOutcome
 from .groups import example_line, findings, group, improvements
+
+if TYPE_CHECKING:  # names for annotations: the engine itself is imported after the targets are asked
+    from ..engine.run import Progress
+    from ..host.interpreter import Definition
 
 
 def out(text: str) -> None:
