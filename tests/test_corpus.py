@@ -398,7 +398,9 @@ def test_the_parse_cache_never_hides_an_error(make_corpus: MakeCorpus, tmp_path:
         load_corpus(root, parse_cache=cache)
 
 
-@pytest.mark.parametrize("garbage", [b"", b"{not json", b'{"format": 1, "parser": "other", "entries": {}}', b"[1]"])
+@pytest.mark.parametrize(
+    "garbage", [b"", b"{not json", b'{"format": 1, "parser": "other", "entries": {}}', b"[1]", b"[" * 100_000]
+)
 def test_a_foreign_or_damaged_parse_cache_is_ignored(make_corpus: MakeCorpus, tmp_path: Path, garbage: bytes) -> None:
     root = make_corpus({"check_good.py": GOOD})
     expected = load_corpus(root).cases
@@ -419,6 +421,12 @@ def test_a_foreign_or_damaged_parse_cache_is_ignored(make_corpus: MakeCorpus, tm
         json.dumps(["claim", None, {"3": "[[1], {}, []]"}]),
         json.dumps(["claim", None, {"3": '[["arg-type"], {"mypy": "arg-type"}, []]'}]),
         json.dumps(["claim", None, {"3": ["arg-type"]}]),
+        json.dumps(["claim", None, {"3": '[["no-such-kind"], {}, []]'}]),  # would be a KeyError when judged
+        json.dumps(["claim", None, {"3": '[[], {"nosuch": ["x"]}, []]'}]),
+        json.dumps(["claim", None, {"-1": '[["arg-type"], {}, []]'}]),
+        json.dumps(["claim", None, {"03": '[["arg-type"], {}, []]'}]),
+        "[" * 100_000,
+        json.dumps(["claim", None, {"3": "[" * 100_000}]),
     ],
 )
 def test_a_damaged_parse_cache_entry_is_parsed_again(make_corpus: MakeCorpus, tmp_path: Path, damaged: object) -> None:

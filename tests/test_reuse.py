@@ -271,3 +271,17 @@ def test_another_copy_of_the_engine_counts_where_the_running_one_does_not(tmp_pa
     empty = tree_digest(ours)
     (ours / "bgtyping").symlink_to(ENGINE)  # the running engine: keyed by its content elsewhere
     assert tree_digest(ours) == empty
+
+
+def test_a_file_name_that_is_not_utf8_is_hashed_as_its_bytes(tmp_path: Path) -> None:
+    """Linux names are bytes: one that is not UTF-8 in a target's site-packages must not stop a --reuse run."""
+    import hashlib
+
+    from bgtyping.reuse.fingerprint import fingerprint_tree
+
+    root = tmp_path / "site-packages"
+    root.mkdir()
+    with open(os.path.join(os.fsencode(root), b"caf\xe9.py"), "wb") as handle:
+        handle.write(b"x = 1\n")
+    digest = hashlib.sha256()
+    assert fingerprint_tree(digest, root, everything=True) == 1

@@ -46,8 +46,12 @@ def test_committed_yaml_cases_load() -> None:
         ("- case: a\n  main: x = 1\n  out: |\n    not an output line\n", 2, "is not `file:line: severity: message`"),
         ("- case: a\n  main: x = 1\n- case: a\n  main: x = 2\n", 4, "case 'a' is defined twice (also line 2)"),
         ("{}\n", 1, "non-empty list of cases"),
+        ("- case: a\n  main: x = 1\n  ? [k]\n  : v\n", 3, "found unhashable key"),
     ],
-    ids=["syntax", "unknown-key", "bad-name", "no-main", "line-out-of-range", "bad-out", "duplicate", "not-a-list"],
+    ids=[
+        "syntax", "unknown-key", "bad-name", "no-main", "line-out-of-range", "bad-out", "duplicate", "not-a-list",
+        "unhashable-key",
+    ],  # fmt: skip
 )
 def test_malformed_yaml(make_corpus: MakeCorpus, text: str, line: int, message: str) -> None:
     root = make_corpus({"check_good.py": GOOD_CASE})

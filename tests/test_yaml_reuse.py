@@ -279,6 +279,23 @@ def test_a_skip_expression_that_reads_the_filesystem_is_keyed_by_its_value(
     assert reused == fresh
 
 
+def test_a_skip_expression_is_evaluated_once_per_run(
+    make_corpus: MakeCorpus, inline_python: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The key and the verdict take the same value: evaluated twice, a value that flips in between would
+    save a SKIP under a key that says the item runs."""
+    world = _world(make_corpus, inline_python, tmp_path, monkeypatch)
+    counter = tmp_path / "evaluations"
+    suite = world.corpus / "yaml" / "test_reuse.yml"
+    suite.write_text(
+        suite.read_text(encoding="utf-8")
+        + f"- case: counted\n  skip: open({str(counter)!r}, 'a').write('x') == 0\n  main: |\n    x: int = 1\n",
+        encoding="utf-8",
+    )
+    assert _run(world, tmp_path / "kept")[0] == 0
+    assert counter.read_text(encoding="utf-8") == "x"
+
+
 @pytest.mark.parametrize("where", ["base-ini", "case-config"])
 def test_a_folder_the_mypy_config_names_is_keyed_by_content(
     make_corpus: MakeCorpus, inline_python: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import cast
 
 from ..fsutil import atomic_write
-from ..model import EngineError, LineSpec
+from ..model import CHECKER_NAMES, KINDS, EngineError, LineSpec
 
 # 2: each entry is its own JSON text, decoded when its case is read: a 9,000-case cache loaded as one
 # object tree took 20 MB for a moment, which the process kept as its peak.
@@ -64,8 +64,8 @@ class ParseCache:
             entries = doc.get("entries")
             if doc.get("format") == _FORMAT and doc.get("parser") == self.parser and isinstance(entries, dict):
                 self._entries = cast(dict[str, object], entries)
-        except (OSError, ValueError):
-            pass  # none yet, or not ours: parse everything
+        except (OSError, ValueError, RecursionError):
+            pass  # none yet, or not ours (nested past what json reads): parse everything
 
     def get(self, name: str, data: bytes, divergences: Mapping[str, object]) -> Parsed | None:
         found = key(name, data)
@@ -80,8 +80,11 @@ class ParseCache:
                     spec = self._specs[text] = _spec(text)
                 if spec.divergences and not all(i in divergences for i in spec.divergences):
                     return None  # parsed again, so the unknown id is reported as parsing reports it
-                lines[int(number)] = spec
-        except (TypeError, ValueError, AttributeError):
+                line = int(number)
+                if line < 1 or str(line) != number:  # `0`, `-1`, `01` beside `1`: not what this code wrote
+                    return None
+                lines[line] = spec
+        except (TypeError, ValueError, AttributeError, RecursionError):
             return None  # absent, or not an entry this code wrote
         if not isinstance(claim, str) or not (static_only is None or isinstance(static_only, str)):
             return None
@@ -120,6 +123,8 @@ def _spec(text: str) -> LineSpec:
     words = [*cast(list[object], kinds), *cast(list[object], diverge), *codes, *(c for v in listed for c in v)]
     if not all(isinstance(w, str) for w in words):
         raise TypeError("not a claim")
+    if not (set(cast(list[str], kinds)) <= KINDS.keys() and set(cast(dict[str, object], codes)) <= set(CHECKER_NAMES)):
+        raise ValueError("a kind or checker that parsing never gives")
     return LineSpec(
         frozenset(cast(list[str], kinds)),
         {str(c): frozenset(cast(list[str], v)) for c, v in codes.items()},

@@ -104,6 +104,12 @@ class _LineLoader(yaml.SafeLoader):
         line = node.start_mark.line + 1
         for key_node, _ in node.value:
             key = self.construct_object(key_node, deep=deep)  # pyright: ignore[reportUnknownMemberType]
+            try:
+                hash(key)
+            except TypeError:  # `? [k]`: what PyYAML itself says of it, not a traceback
+                raise yaml.constructor.ConstructorError(
+                    "while constructing a mapping", node.start_mark, "found unhashable key", key_node.start_mark
+                ) from None
             if key in seen and self.strict:  # YAML would silently keep the last one: a case with `main:` twice
                 raise yaml.constructor.ConstructorError(None, None, f"duplicate key {key!r}", key_node.start_mark)
             seen.add(key)

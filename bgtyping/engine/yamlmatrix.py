@@ -53,28 +53,35 @@ def verdicts(
     if key.python_version != judged_at(plan):  # nothing runs: no items to render
         return {e.id: Verdict(e.id, key, Outcome.SKIP) for e in corpus.yaml_entries}
     run_options = options(plan, key, python, mypy, workdir)
+    # Each `skip:` is evaluated once: it may read a file or the clock, and the key must hold what the run used.
+    skipped = {(str(c.path), c.id): yamlrun.skips(c) for c in corpus.yaml_cases}
     if reuse is None:
-        return _verdicts(plan, key, python, run_options)
+        return _verdicts(plan, key, python, run_options, skipped)
     from ..reuse import yamlkey
 
-    settings = {"options": repr(run_options), "python": python, "judged_at": judged_at(plan), "skips": _skips(corpus)}
+    settings = {
+        "options": repr(run_options),
+        "python": python,
+        "judged_at": judged_at(plan),
+        "skips": _skips(corpus, skipped),
+    }
     fingerprint = yamlkey.yaml_key(reuse.inputs, corpus, key, reuse.checker, settings)
     ids = {e.id for e in corpus.yaml_entries}
     saved = yamlkey.load(reuse.folder, fingerprint, key, ids)
     if saved is not None:
         return saved
     yamlkey.forget(reuse.folder)  # stale: gone before the run, so a broken run leaves nothing to trust
-    found = _verdicts(plan, key, python, run_options)
+    found = _verdicts(plan, key, python, run_options, skipped)
     yamlkey.save(reuse.folder, fingerprint, key, found)
     return found
 
 
-def _skips(corpus: Corpus) -> str:
-    """What each `skip:` says now: it is Python with `os`, and may read a file or the clock, which no other
+def _skips(corpus: Corpus, skipped: Mapping[tuple[str, str], bool]) -> str:
+    """What each `skip:` said: it is Python with `os`, and may read a file or the clock, which no other
     part of the key covers (a saved SKIP must not stand once the item would run)."""
     trivial = ("False", "false", "")
     return json.dumps(
-        [[c.id, str(c.path), yamlrun.skips(c)] for c in corpus.yaml_cases if c.skip.strip() not in trivial]
+        [[c.id, str(c.path), skipped[str(c.path), c.id]] for c in corpus.yaml_cases if c.skip.strip() not in trivial]
     )
 
 
@@ -87,7 +94,9 @@ class Reuse:
     folder: Path
 
 
-def _verdicts(plan: Plan, key: RunKey, python: Path, options: yamlrun.Options) -> dict[str, Verdict]:
+def _verdicts(
+    plan: Plan, key: RunKey, python: Path, options: yamlrun.Options, skipped: Mapping[tuple[str, str], bool]
+) -> dict[str, Verdict]:
     corpus = plan.corpus
     entries = {e.id: e for e in corpus.yaml_entries}
     folder = corpus.root / "yaml"
@@ -96,7 +105,7 @@ def _verdicts(plan: Plan, key: RunKey, python: Path, options: yamlrun.Options) -
     live: list[yamlrun.Item] = []
     for item in items:
         entry = entries[item.nodeid]
-        yamlrun.evaluate_skip(item)
+        item.skipped = skipped[str(item.case.path), item.case.id]
         if item.skipped or key.python_version != judged_at(plan) or not entry.applies_on(key.target):
             found[entry.id] = Verdict(entry.id, key, Outcome.SKIP)
         else:

@@ -108,14 +108,14 @@ def fingerprint_tree(
     digest: Digest, root: Path, *, everything: bool, exclude: Path | None = None, memo: ContentMemo = _NO_MEMO
 ) -> int:
     """Feed every file below `root` (or only importable ones) into `digest`; returns the file count."""
-    digest.update(f"root\0{root}\n".encode())
+    digest.update(f"root\0{root}\n".encode(errors="surrogateescape"))
     try:
         info = root.stat()
     except OSError:
         digest.update(b"missing\n")
         return 0
     if not root.is_dir():
-        digest.update(_stat_line(str(root), info, memo).encode())
+        digest.update(_stat_line(str(root), info, memo).encode(errors="surrogateescape"))
         return 1
     return _walk(digest, str(root), everything, str(exclude) if exclude else None, set(), memo)
 
@@ -129,12 +129,12 @@ def _walk(
     try:
         here = os.stat(folder)
         if (here.st_dev, here.st_ino) in seen:  # a symlink loop, or a folder reached twice
-            digest.update(f"again\0{folder}\n".encode())
+            digest.update(f"again\0{folder}\n".encode(errors="surrogateescape"))
             return 0
         seen.add((here.st_dev, here.st_ino))
         entries = sorted(os.scandir(folder), key=_name)
     except OSError:
-        digest.update(f"unreadable\0{folder}\n".encode())
+        digest.update(f"unreadable\0{folder}\n".encode(errors="surrogateescape"))
         return 0
     lines: list[str] = []
     for entry in entries:
@@ -145,7 +145,7 @@ def _walk(
             if entry.is_dir(follow_symlinks=True):
                 if _walk_into(name, everything) and entry.path != exclude:
                     lines.append(f"dir\0{entry.path}\n")
-                    digest.update("".join(lines).encode())
+                    digest.update("".join(lines).encode(errors="surrogateescape"))
                     lines.clear()
                     count += _walk(digest, entry.path, everything, exclude, seen, memo)
             elif everything or name[name.rfind(".") :] in _IMPORTABLE:
@@ -154,7 +154,7 @@ def _walk(
                 count += 1
         except OSError:
             lines.append(f"gone\0{entry.path}\n")
-    digest.update("".join(lines).encode())
+    digest.update("".join(lines).encode(errors="surrogateescape"))
     return count
 
 
@@ -164,10 +164,10 @@ def _name(entry: os.DirEntry[str]) -> str:
 
 def fingerprint_listing(digest: Digest, root: Path) -> None:
     """A standard library folder: which modules it has, not their contents (checkers read typeshed)."""
-    digest.update(f"listing\0{root}\n".encode())
+    digest.update(f"listing\0{root}\n".encode(errors="surrogateescape"))
     try:
         for entry in sorted(os.scandir(root), key=lambda e: e.name):
-            digest.update(f"{entry.name}\0{entry.is_dir()}\n".encode())
+            digest.update(f"{entry.name}\0{entry.is_dir()}\n".encode(errors="surrogateescape"))
     except OSError:
         digest.update(b"unreadable\n")
 

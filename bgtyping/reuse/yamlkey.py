@@ -45,7 +45,7 @@ def corpus_digest(inputs: KeyInputs, corpus: Corpus) -> str:
         for path in sorted({c.path.resolve() for c in corpus.yaml_cases}):  # a file outside yaml/ too
             _content_tree(digest, path)
         digest.update(json.dumps([[e.id, sorted(e.targets)] for e in corpus.yaml_entries]).encode())
-        digest.update(registry_json(corpus.divergences).encode())
+        digest.update(registry_json(corpus.divergences).encode(errors="surrogateescape"))
         # An `env:` value may name folders (MYPYPATH, PYTHONPATH) and expand the engine's variables.
         variables: dict[str, str] = {name: os.environ.get(name, "\0unset") for name in _READ_FROM_ENVIRON}
         for case in corpus.yaml_cases:
@@ -97,7 +97,7 @@ def _named_paths(digest: Digest, text: str) -> None:
 
 def _content_tree(digest: Digest, root: Path) -> None:
     """Every file below `root` by path and content (a YAML folder is small); anything unreadable differs."""
-    digest.update(f"tree\0{root}\n".encode())
+    digest.update(f"tree\0{root}\n".encode(errors="surrogateescape"))
     if root.is_file():
         try:
             digest.update(hashlib.sha256(root.read_bytes()).digest())
@@ -110,7 +110,7 @@ def _content_tree(digest: Digest, root: Path) -> None:
     for path in sorted(root.rglob("*")):
         if "__pycache__" in path.parts:
             continue
-        digest.update(f"{path.relative_to(root)}\0{path.is_file()}\n".encode())
+        digest.update(f"{path.relative_to(root)}\0{path.is_file()}\n".encode(errors="surrogateescape"))
         if path.is_file():
             try:
                 digest.update(hashlib.sha256(path.read_bytes()).digest())
