@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable
@@ -137,3 +139,16 @@ def test_reuse_never_keeps_a_broken_run(make_corpus: MakeCorpus, fake_checker: F
         assert run(corpus, "pyright", "--reuse") == 1
     assert calls.read_text().count("run") == 2
     assert not list((tmp_path / "work").rglob("result.json"))
+
+
+def test_a_checker_whose_version_cannot_be_asked_breaks_its_run(
+    make_corpus: MakeCorpus, fake_checker: FakeChecker, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """ty's report does not name its version: `--version` is asked beside the run, and its failure counts."""
+    real = shutil.which("ty", path=os.path.dirname(sys.executable)) or shutil.which("ty")
+    assert real, "ty is installed beside the tests"
+    fake_checker("ty", f'[ "$1" = "--version" ] && {{ echo "no version" >&2; exit 3; }}\nexec "{real}" "$@"\n')
+    assert run(make_corpus({"check_good.py": GOOD}), "ty") == 1
+    out, err = capsys.readouterr()
+    assert "fake-ty --version failed (exit 3): no version" in err
+    assert "1 of 1 runs broken" in out

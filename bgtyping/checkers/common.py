@@ -20,6 +20,7 @@ class Defaults:
 
     ok_exit_codes = frozenset({0, 1})  # 0 clean, 1 errors found; anything else is a crash
     keeps_cache = False
+    reports_version = False
     unsupported: Mapping[str, Unsupported] = {}
     bare_reveal_codes: frozenset[str] = frozenset()
     # How its `reveal_type` diagnostic reads: the code it carries and the message, the type in group 1.

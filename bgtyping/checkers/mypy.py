@@ -54,6 +54,7 @@ class Mypy(Defaults):
     name = "mypy"
     family = "mypy"
     executable = "mypy"
+    reports_version = True
     codes = CODES
     import_codes = frozenset({"import-not-found", "import-untyped", "import"})
     keeps_cache = True

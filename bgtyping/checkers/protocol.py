@@ -119,6 +119,11 @@ class TypeChecker(Protocol):
     def ok_exit_codes(self) -> frozenset[int]: ...
 
     @property
+    def reports_version(self) -> bool:
+        """Whether its report names its version; if not, `--version` is asked while it runs."""
+        ...
+
+    @property
     def keeps_cache(self) -> bool:
         """Whether it keeps a cache between runs that trusts file stats; its cache is then per target state."""
         ...

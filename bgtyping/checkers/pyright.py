@@ -53,6 +53,7 @@ class Pyright(Defaults):
     name = "pyright"
     family = "pyright"
     executable = "pyright"
+    reports_version = True
     codes = CODES
     import_codes = frozenset({"reportMissingImports", "reportMissingModuleSource"})
     cost = 0

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import contextlib
-import functools
+import os
 import shutil
-import subprocess
 import sys
 import sysconfig
 import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,18 +36,46 @@ def find_executable(name: str) -> str:
     return found
 
 
-@functools.cache  # one `--version` per executable, not one per run
-def version_of(exe: str, env: tuple[tuple[str, str], ...] = ()) -> str:
+_VERSIONS: dict[tuple[str, tuple[tuple[str, str], ...]], str] = {}
+
+
+def version_of(exe: str, env: tuple[tuple[str, str], ...] = (), procs: Processes | None = None) -> str:
+    """One `--version` per executable and environment; under `procs`, killed with the plan's checkers."""
+    if (known := _VERSIONS.get((exe, env))) is not None:
+        return known
     try:
-        proc = subprocess.run(
-            [exe, "--version"], capture_output=True, text=True, timeout=120, check=False, env=dict(env) or None
-        )
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        raise EngineError(f"{exe} --version failed: {exc}") from None
-    text = (proc.stdout or proc.stderr).strip()
-    if proc.returncode != 0 or not text:
-        raise EngineError(f"{exe} --version failed (exit {proc.returncode}): {text[:300]}")
-    return text.splitlines()[0]
+        done = (procs or Processes()).run([exe, "--version"], cwd=Path.cwd(), env=dict(env or os.environ), timeout=120)
+    except TimedOut:
+        raise EngineError(f"{exe} --version did not finish within 120 s") from None
+    except OSError as exc:
+        raise EngineError(f"{exe} --version failed: {exc.strerror or exc}") from None
+    text = (done.stdout or done.stderr).strip()
+    if done.returncode != 0 or not text:
+        raise EngineError(f"{exe} --version failed (exit {done.returncode}): {text[:300]}")
+    _VERSIONS[exe, env] = found = text.splitlines()[0]
+    return found
+
+
+def _version_while_it_runs(exe: str, env: tuple[tuple[str, str], ...], procs: Processes) -> Callable[[], str]:
+    """`--version` asked beside the run, not after it: the answer is ready when the report is read."""
+    answer: list[str | EngineError] = []
+
+    def ask() -> None:
+        try:
+            answer.append(version_of(exe, env, procs))
+        except EngineError as exc:
+            answer.append(exc)
+
+    thread = threading.Thread(target=ask, name=f"version {exe}", daemon=True)  # never holds up an exit
+    thread.start()
+
+    def result() -> str:
+        thread.join()
+        if isinstance(found := answer[0], EngineError):
+            raise found
+        return found
+
+    return result
 
 
 @dataclass(frozen=True)
@@ -72,6 +99,8 @@ def execute(
     fingerprint = inputs.key(checker, exe, cmd, spec) if inputs is not None and spec.reuse else None
     if fingerprint is not None and (cached := store.load(spec.workdir, fingerprint)) is not None:
         return Executed(cached, fingerprint, True)
+    env = tuple(sorted(spec.env.items()))
+    asked = None if checker.reports_version else _version_while_it_runs(exe, env, procs)
     started = time.perf_counter()
     originals = {staged: str(original) for staged, original in spec.origin.items()}
     with contextlib.ExitStack() as held:
@@ -97,7 +126,7 @@ def execute(
         del proc, report, parsed  # the output goes before the next checker's is read
     result = RunResult(
         key=spec.key,
-        version=version or version_of(exe, tuple(sorted(spec.env.items()))),
+        version=version or (asked() if asked is not None else version_of(exe, env, procs)),
         command=tuple(cmd),
         diagnostics=diagnostics,
         analyzed=frozenset(originals.get(p, p) for p in analysed) if isinstance(analysed, frozenset) else analysed,
