@@ -75,9 +75,9 @@ def write_if_changed(path: Path, data: bytes) -> None:
     be read again. The file is compared on every run, so a write lost in a crash is redone: no fsync.
     """
     try:
-        old: os.stat_result | None = os.stat(path)
-        if holds(path, data):
+        if holds(path, data):  # the common case, an unchanged file: one open and read, no stat
             return
+        old: os.stat_result | None = os.stat(path)
     except OSError:
         old = None
     if old is None and _write_new(path, data):

@@ -72,7 +72,11 @@ class Ty(Defaults):
         # An explicit ty.toml and project folder: no ty.toml or pyproject.toml of the caller's is read.
         files = listable(spec)
         project = os.path.commonpath([os.path.dirname(f) for f in files]) if files else str(spec.workdir)
-        includes = toml_strings(include_pattern(os.path.relpath(f, project)) for f in files)
+        below = project.rstrip("/") + "/"  # relpath costs two abspaths a file; a plain path below is a prefix
+        includes = toml_strings(
+            include_pattern(f[len(below) :] if f.startswith(below) and "/." not in f else os.path.relpath(f, project))
+            for f in files
+        )
         config = write_config(
             spec,
             "ty.toml",
