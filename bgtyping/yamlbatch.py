@@ -107,7 +107,8 @@ def build_parser() -> argparse.ArgumentParser:
         type=Path,
         default=None,
         help="pytest's rootdir: node ids are relative to it, and mypy's MYPYPATH includes it (default: the one "
-        "pytest finds for the same PATHs, from the folder of its config file; . where pytest is not installed)",
+        "pytest finds for the same PATHs, from the folder of its config file, minding -c and --rootdir in "
+        "PYTEST_ADDOPTS; . where pytest is not installed)",
     )
     parser.add_argument(
         "--workdir",
