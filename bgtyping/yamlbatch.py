@@ -103,6 +103,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--mypy-closed-schema", action="store_true", help="refuse keys pytest-mypy-plugins' schema does not define"
     )
     parser.add_argument(
+        "--mypy-testing-base",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="pytest-mypy-plugins' testing base, as given to it (default: the temp dir): mypy prints a file "
+        "outside an item's folder relative to a folder just below it; bgtyping's own folders are --workdir",
+    )
+    parser.add_argument(
         "--rootdir",
         type=Path,
         default=None,
@@ -147,6 +155,7 @@ def options_from(args: argparse.Namespace) -> yamlrun.Options:
         closed_schema=args.mypy_closed_schema,
         rootdir=(args.rootdir or pytest_rootdir(args.paths)).absolute(),
         workdir=(args.workdir or Path(tempfile.gettempdir()) / "bgtyping-yaml").absolute(),
+        testing_base=(args.mypy_testing_base or Path(tempfile.gettempdir())).absolute(),
         batch=not args.no_batch,
         timeout=args.timeout,
         duplicates=args.allow_duplicate_case_ids,

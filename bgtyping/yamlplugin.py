@@ -123,7 +123,8 @@ def pytest_configure(config: pytest.Config) -> None:
         base_names_main=yamlrun.names_main(Path(str(ini or toml)) if ini or toml else None),
     )
     if base:
-        options = dataclasses.replace(options, workdir=Path(str(base)).absolute() / "bgtyping-yaml")
+        where = Path(str(base)).absolute()
+        options = dataclasses.replace(options, workdir=where / "bgtyping-yaml", testing_base=where)
     registry = config.getoption("--bgtyping-divergences")
     try:
         checkers = yamlcheck.checkers_from(config.getoption("--bgtyping-checker"), "--bgtyping-checker")

@@ -116,6 +116,52 @@ def test_the_extension_hook_as_pytest_mypy_plugins_calls_it(tmp_path: Path) -> N
     assert code == 1
 
 
+def test_a_hook_reads_what_pytest_mypy_plugins_item_carries(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A hook may read the item's options and places (axion's reads `base_ini_fpath`): each reads the same."""
+    ini = _shipped(tmp_path)[1]
+    hooks = tmp_path / "hooks"
+    hooks.mkdir()
+    (hooks / "reads_item.py").write_text(
+        "import os\n"
+        "def hook(item):\n"
+        "    seen = (item.name, item.starting_lineno, item.base_ini_fpath, item.base_pyproject_toml_fpath,\n"
+        "            item.same_process, item.modify_pythonpath, item.no_silence_site_packages,\n"
+        "            os.path.isdir(item.root_directory), item.path.name)\n"
+        "    with open(os.environ['HOOK_LOG'], 'a') as log:\n"
+        "        log.write(repr(seen) + '\\n')\n",
+        encoding="utf-8",
+    )
+    suite = tmp_path / "test_hooked.yml"
+    suite.write_text("- case: first\n  main: 'a = 1'\n- case: second\n  main: |\n    b = 2\n", encoding="utf-8")
+    monkeypatch.setitem(ENV, "PYTHONPATH", str(hooks))
+    options = [f"--mypy-ini-file={ini}", "--mypy-extension-hook=reads_item.hook", "--mypy-no-silence-site-packages"]
+    seen = []
+    for tool, log in ((pmp_verdicts, tmp_path / "theirs.log"), (lambda *a: ours(*a)[1], tmp_path / "ours.log")):
+        monkeypatch.setitem(ENV, "HOOK_LOG", str(log))
+        assert tool([suite], tmp_path, *options) == {"test_hooked.yml::first": True, "test_hooked.yml::second": True}
+        seen.append(sorted(log.read_text(encoding="utf-8").splitlines()))
+    assert len(seen[0]) == 2
+    assert seen[0] == seen[1]
+
+
+def test_a_file_outside_the_item_folder_is_named_as_from_their_run_folder(tmp_path: Path) -> None:
+    """mypy prints a module beside the rootdir relative to its cwd: pytest-mypy-plugins' run folder lies
+    just below its testing base, and the expected output says `../badmod` for that depth (mcous/decoy's does)."""
+    (tmp_path / "badmod.py").write_text('x: int = "a"\n', encoding="utf-8")
+    error = 'error: Incompatible types in assignment (expression has type "str", variable has type "int")  [assignment]'
+    suite = tmp_path / "test_outside.yml"
+    suite.write_text(
+        f"- case: error_in_a_rootdir_module\n  main: |\n    import badmod\n  out: |\n    ../badmod:1: {error}\n",
+        encoding="utf-8",
+    )
+    ini = _shipped(tmp_path)[1]
+    theirs = pmp_verdicts([suite], tmp_path, f"--mypy-ini-file={ini}")  # its testing base: tmp_path
+    assert theirs == {"test_outside.yml::error_in_a_rootdir_module": True}
+    code, found, output = ours([suite], tmp_path, f"--mypy-ini-file={ini}", f"--mypy-testing-base={tmp_path}")
+    assert found == theirs, output
+    assert code == 0
+
+
 def test_one_changed_expected_message_of_the_shipped_tests_exits_1(tmp_path: Path) -> None:
     ini = _shipped(tmp_path)[1]
     copy = tmp_path / "copy"

@@ -47,11 +47,24 @@ def test_committed_yaml_cases_load() -> None:
         ("- case: a\n  main: x = 1\n- case: a\n  main: x = 2\n", 4, "case 'a' is defined twice (also line 2)"),
         ("{}\n", 1, "non-empty list of cases"),
         ("- case: a\n  main: x = 1\n  ? [k]\n  : v\n", 3, "found unhashable key"),
+        (
+            "- case: a\n  main: import b\n  files:\n    - b.py:\n      content: x = 1\n",
+            2,
+            "`files` entry has no `path`",
+        ),
     ],
     ids=[
-        "syntax", "unknown-key", "bad-name", "no-main", "line-out-of-range", "bad-out", "duplicate", "not-a-list",
+        "syntax",
+        "unknown-key",
+        "bad-name",
+        "no-main",
+        "line-out-of-range",
+        "bad-out",
+        "duplicate",
+        "not-a-list",
         "unhashable-key",
-    ],  # fmt: skip
+        "file-without-path",
+    ],
 )
 def test_malformed_yaml(make_corpus: MakeCorpus, text: str, line: int, message: str) -> None:
     root = make_corpus({"check_good.py": GOOD_CASE})

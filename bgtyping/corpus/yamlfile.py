@@ -307,9 +307,11 @@ def _files(raw: object, fail: Any, name: str) -> list[tuple[str, str]]:
         if not isinstance(entry, dict):
             raise fail(f"case {name!r}: each `files` entry is a mapping with `path`")
         typed = cast(dict[str, object], entry)
-        if not isinstance(typed.get("path", ""), str) or not isinstance(typed.get("content", ""), str):
+        if "path" not in typed:  # required by pytest-mypy-plugins' schema: it stops at collection
+            raise fail(f"case {name!r}: a `files` entry has no `path` (pytest-mypy-plugins' schema requires one)")
+        if not isinstance(typed["path"], str) or not isinstance(typed.get("content", ""), str):
             raise fail(f"case {name!r}: a `files` entry has a text `path` and `content`")
-        found.append((str(typed.get("path", "main.py")), str(typed.get("content", ""))))
+        found.append((typed["path"], str(typed.get("content", ""))))
     return found
 
 

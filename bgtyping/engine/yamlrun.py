@@ -63,6 +63,9 @@ class Options:
     closed_schema: bool = False
     rootdir: Path = field(default_factory=Path.cwd)  # pytest's rootdir: MYPYPATH includes it
     workdir: Path = field(default_factory=lambda: Path(tempfile.gettempdir()) / "bgtyping-yaml")
+    # pytest-mypy-plugins' --mypy-testing-base: its run folders lie one level below it, and mypy prints a file
+    # outside the run folder relative to that (`../project/module`).
+    testing_base: Path = field(default_factory=lambda: Path(tempfile.gettempdir()))
     batch: bool = True
     fork: bool = True  # runs from a warm mypy fork server where that is the same as a fresh process
     duplicates: bool = False  # a case name twice in one file: both run (pytest-mypy-plugins' behaviour)
@@ -126,6 +129,14 @@ class Item:
     # uses (a hook may give a settings combination its own), and the pytest config (None outside pytest).
     incremental_cache_dir: str = ""
     config: Any = None
+    # The rest of what pytest-mypy-plugins' item carries for a hook (set before the hook is called).
+    starting_lineno: int = 0
+    same_process: bool = False
+    modify_pythonpath: bool = False
+    no_silence_site_packages: bool = False
+    root_directory: str = ""
+    base_ini_fpath: str | None = None
+    base_pyproject_toml_fpath: str | None = None
     judged: bool = False  # a verdict was reached; an item without one never counts as passed
 
     @property
@@ -135,6 +146,11 @@ class Item:
     @property
     def parsed_test_data(self) -> Mapping[str, object]:
         return self.case.raw
+
+    @property
+    def path(self) -> Path:
+        """The YAML file, as pytest's `Item.path`."""
+        return self.case.path
 
 
 # -- collection ---------------------------------------------------------------------------------
@@ -231,6 +247,12 @@ def apply_hook(hook: str, item: Item, options: Options, config: Any = None) -> N
     """The extension hook gets the item, as pytest-mypy-plugins' `YamlTestItem` shape (files, config, ...)."""
     item.incremental_cache_dir = str(options.workdir / "cache")
     item.config = config
+    item.starting_lineno = item.case.line
+    item.modify_pythonpath = options.modify_pythonpath
+    item.no_silence_site_packages = options.no_silence_site_packages
+    item.root_directory = str(options.testing_base)
+    item.base_ini_fpath = os.path.abspath(options.ini_file) if options.ini_file else None
+    item.base_pyproject_toml_fpath = os.path.abspath(options.pyproject_file) if options.pyproject_file else None
     module_name, _, func_name = hook.rpartition(".")
     try:
         function: Callable[[Any], object] = getattr(importlib.import_module(module_name), func_name)
@@ -416,7 +438,10 @@ def run_solo(item: Item, options: Options, cache: Path, forks: ForkPool | None =
         shared = forks if not item.environment_variables else None
         code, out = _run(command, execution, _environment(item, options, execution), options.timeout, shared)
         item.ran_alone = True
-        item.actual = [_unprefix_path(line, execution) for line in out.splitlines()]
+        # As seen from a run folder of pytest-mypy-plugins': a file outside it is printed relative to that.
+        theirs = os.path.join(os.path.realpath(options.testing_base), "pytest-mypy-run")
+        ran = Path(os.path.realpath(execution))  # mypy's cwd, as it prints paths from it
+        item.actual = [_unprefix_path(line, ran, theirs) for line in out.splitlines()]
         item.problems = _verdict(item, code, item.actual)
         item.judged = True
     finally:
@@ -425,13 +450,19 @@ def run_solo(item: Item, options: Options, cache: Path, forks: ForkPool | None =
             forget_modules(cache, [f.path for f in item.files])
 
 
-def _unprefix_path(line: str, root: Path) -> str:
-    """pytest-mypy-plugins' reading of a line: the path relative to the run folder, and every `.py:` cut."""
+def _unprefix_path(line: str, root: Path, theirs: str) -> str:
+    """pytest-mypy-plugins' reading of a line: the path relative to the run folder, and every `.py:` cut.
+
+    A file outside the run folder (a module beside the rootdir, site-packages) is shown relative to `theirs`,
+    a run folder of pytest-mypy-plugins': ours lies deeper, and mypy would print more `..`."""
     if ":" not in line:
         return line
     path, rest = line.split(":", 1)
     # pytest-mypy-plugins computes this with the run folder as its cwd: a relative path is relative to it.
-    return (os.path.relpath(os.path.join(root, path), start=root) + ":" + rest).strip().replace(".py:", ":")
+    where = os.path.normpath(os.path.join(root, path))
+    inside = where == str(root) or where.startswith(str(root) + os.sep)
+    shown = os.path.relpath(where, start=root if inside else theirs)
+    return (shown + ":" + rest).strip().replace(".py:", ":")
 
 
 def _verdict(item: Item, code: int, actual: list[str]) -> list[str]:
