@@ -135,8 +135,12 @@ def test_a_hook_reads_what_pytest_mypy_plugins_item_carries(tmp_path: Path, monk
     suite.write_text("- case: first\n  main: 'a = 1'\n- case: second\n  main: |\n    b = 2\n", encoding="utf-8")
     monkeypatch.setitem(ENV, "PYTHONPATH", str(hooks))
     options = [f"--mypy-ini-file={ini}", "--mypy-extension-hook=reads_item.hook", "--mypy-no-silence-site-packages"]
-    seen = []
-    for tool, log in ((pmp_verdicts, tmp_path / "theirs.log"), (lambda *a: ours(*a)[1], tmp_path / "ours.log")):
+
+    def ours_only(paths: list[Path], where: Path, *given: str) -> dict[str, bool]:
+        return ours(paths, where, *given)[1]
+
+    seen: list[list[str]] = []
+    for tool, log in ((pmp_verdicts, tmp_path / "theirs.log"), (ours_only, tmp_path / "ours.log")):
         monkeypatch.setitem(ENV, "HOOK_LOG", str(log))
         assert tool([suite], tmp_path, *options) == {"test_hooked.yml::first": True, "test_hooked.yml::second": True}
         seen.append(sorted(log.read_text(encoding="utf-8").splitlines()))
