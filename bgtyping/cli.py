@@ -154,6 +154,11 @@ def version_text() -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
+    try:
+        os.getcwd()
+    except OSError as exc:  # every relative path, and the report's paths, are read from it
+        err(f"error: the current directory cannot be read ({exc.strerror or exc}): cd into one that exists")
+        return 2
     if arguments[:1] == ["yaml"]:  # `bgtyping yaml PATH...`: pytest-mypy-plugins files (bgtyping/yamlbatch.py)
         from . import yamlbatch
 

@@ -152,3 +152,35 @@ def test_a_checker_whose_version_cannot_be_asked_breaks_its_run(
     out, err = capsys.readouterr()
     assert "fake-ty --version failed (exit 3): no version" in err
     assert "1 of 1 runs broken" in out
+
+
+def test_version_is_asked_in_the_run_folder_not_the_callers_cwd(
+    make_corpus: MakeCorpus,
+    fake_checker: FakeChecker,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A checker's `--version` runs where the checker runs: the caller's folder (its configs) plays no part."""
+    real = shutil.which("ty", path=os.path.dirname(sys.executable)) or shutil.which("ty")
+    assert real, "ty is installed beside the tests"
+    fake_checker("ty", f'[ "$1" = "--version" ] && [ -e from-the-caller ] && exit 3\nexec "{real}" "$@"\n')
+    corpus = make_corpus({"check_good.py": GOOD})
+    caller = tmp_path / "caller"
+    caller.mkdir()
+    (caller / "from-the-caller").write_text("", encoding="utf-8")
+    monkeypatch.chdir(caller)
+    assert run(corpus, "ty") == 0
+
+
+@pytest.mark.parametrize("command", [[], ["yaml", "."]])
+def test_a_deleted_cwd_is_one_line(tmp_path: Path, command: list[str]) -> None:
+    """Run from a folder that was removed: one line naming the cause, exit 2, no traceback."""
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    script = f'cd "{gone}" && rmdir "{gone}" && exec "{sys.executable}" -m bgtyping "$@"'
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run(["sh", "-c", script, "sh", *command], capture_output=True, text=True, env=env)
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.startswith("error: the current directory cannot be read"), done.stderr
+    assert "Traceback" not in done.stderr
+    assert len(done.stderr.splitlines()) == 1

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import shutil
 import sys
 import sysconfig
+import tempfile
 import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,12 +41,18 @@ def find_executable(name: str) -> str:
 _VERSIONS: dict[tuple[str, tuple[tuple[str, str], ...]], str] = {}
 
 
-def version_of(exe: str, env: tuple[tuple[str, str], ...] = (), procs: Processes | None = None) -> str:
-    """One `--version` per executable and environment; under `procs`, killed with the plan's checkers."""
+def version_of(
+    exe: str, env: tuple[tuple[str, str], ...] = (), procs: Processes | None = None, cwd: Path | None = None
+) -> str:
+    """One `--version` per executable and environment; under `procs`, killed with the plan's checkers.
+
+    `cwd`: where it runs (a run's own folder, as the checker itself); by default the temporary folder,
+    never the caller's cwd, which may hold configs or be gone."""
     if (known := _VERSIONS.get((exe, env))) is not None:
         return known
+    where = cwd if cwd is not None else Path(tempfile.gettempdir())
     try:
-        done = (procs or Processes()).run([exe, "--version"], cwd=Path.cwd(), env=dict(env or os.environ), timeout=120)
+        done = (procs or Processes()).run([exe, "--version"], cwd=where, env=dict(env or os.environ), timeout=120)
     except TimedOut:
         raise EngineError(f"{exe} --version did not finish within 120 s") from None
     except OSError as exc:
@@ -56,26 +64,34 @@ def version_of(exe: str, env: tuple[tuple[str, str], ...] = (), procs: Processes
     return found
 
 
-def _version_while_it_runs(exe: str, env: tuple[tuple[str, str], ...], procs: Processes) -> Callable[[], str]:
-    """`--version` asked beside the run, not after it: the answer is ready when the report is read."""
-    answer: list[str | EngineError] = []
+class _VersionBeside:
+    """`--version` asked beside the run, not after it: the answer is ready when the report is read.
 
-    def ask() -> None:
+    Asked once the checker itself has started (`start`, Processes.output's `started`), so the run goes
+    first; a daemon thread, so a hung `--version` never holds up an exit (a pool's worker would)."""
+
+    def __init__(self, exe: str, env: tuple[tuple[str, str], ...], procs: Processes, cwd: Path) -> None:
+        self._ask = functools.partial(version_of, exe, env, procs, cwd)
+        self._answer: list[str | EngineError] = []
+        self._thread = threading.Thread(target=self._run, name=f"version {exe}", daemon=True)
+
+    def _run(self) -> None:
         try:
-            answer.append(version_of(exe, env, procs))
+            self._answer.append(self._ask())
         except EngineError as exc:
-            answer.append(exc)
+            self._answer.append(exc)
 
-    thread = threading.Thread(target=ask, name=f"version {exe}", daemon=True)  # never holds up an exit
-    thread.start()
+    def start(self) -> None:
+        self._thread.start()
 
-    def result() -> str:
-        thread.join()
-        if isinstance(found := answer[0], EngineError):
+    def result(self) -> str:
+        if self._thread.ident is None:
+            self._run()  # never started (the checker did not start): ask now
+        else:
+            self._thread.join()
+        if isinstance(found := self._answer[0], EngineError):
             raise found
         return found
-
-    return result
 
 
 @dataclass(frozen=True)
@@ -100,13 +116,20 @@ def execute(
     if fingerprint is not None and (cached := store.load(spec.workdir, fingerprint)) is not None:
         return Executed(cached, fingerprint, True)
     env = tuple(sorted(spec.env.items()))
-    asked = None if checker.reports_version else _version_while_it_runs(exe, env, procs)
+    asked = None if checker.reports_version else _VersionBeside(exe, env, procs, spec.workdir)
     started = time.perf_counter()
     originals = {staged: str(original) for staged, original in spec.origin.items()}
     with contextlib.ExitStack() as held:
         try:
             proc = held.enter_context(
-                procs.output(cmd, cwd=spec.workdir, env=spec.env, timeout=timeout, one_at_a_time=_READING)
+                procs.output(
+                    cmd,
+                    cwd=spec.workdir,
+                    env=spec.env,
+                    timeout=timeout,
+                    one_at_a_time=_READING,
+                    started=asked.start if asked is not None else None,
+                )
             )
         except TimedOut:
             raise EngineError(f"{spec.key}: {checker.name} did not finish within {timeout:g} s; {_show(cmd)}") from None
@@ -126,7 +149,7 @@ def execute(
         del proc, report, parsed  # the output goes before the next checker's is read
     result = RunResult(
         key=spec.key,
-        version=version or (asked() if asked is not None else version_of(exe, env, procs)),
+        version=version or (asked.result() if asked is not None else version_of(exe, env, procs, spec.workdir)),
         command=tuple(cmd),
         diagnostics=diagnostics,
         analyzed=frozenset(originals.get(p, p) for p in analysed) if isinstance(analysed, frozenset) else analysed,

@@ -8,7 +8,7 @@ import signal
 import subprocess
 import tempfile
 import threading
-from collections.abc import Generator, Mapping, Sequence
+from collections.abc import Callable, Generator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -49,24 +49,38 @@ class Processes:
         self.cancelled = threading.Event()
 
     def run(self, cmd: Sequence[str], *, cwd: Path, env: Mapping[str, str], timeout: float) -> Finished:
-        with self._ran(cmd, cwd=cwd, env=env, timeout=timeout) as (code, out, err):
+        with self._ran(cmd, cwd=cwd, env=env, timeout=timeout, started=None) as (code, out, err):
             return Finished(code, _text(out), _text(err))
 
     @contextlib.contextmanager
     def output(
-        self, cmd: Sequence[str], *, cwd: Path, env: Mapping[str, str], timeout: float, one_at_a_time: threading.Lock
+        self,
+        cmd: Sequence[str],
+        *,
+        cwd: Path,
+        env: Mapping[str, str],
+        timeout: float,
+        one_at_a_time: threading.Lock,
+        started: Callable[[], None] | None = None,
     ) -> Generator[Output]:
-        """As `run`, but stdout stays in its file, to be read inside the block, under `one_at_a_time`.
+        """As `run`, but stdout stays in its file, to be read inside the block, under `one_at_a_time`;
+        `started` is called once the process is running, outside the lock.
 
         A large corpus makes each checker's JSON tens of megabytes; the parser streams it from the file
         (checkers.protocol.Report), and reading one while another is parsed only doubles the peak
         (parsing holds the GIL, so nothing runs faster for it)."""
-        with self._ran(cmd, cwd=cwd, env=env, timeout=timeout) as (code, out, err), one_at_a_time:
+        with self._ran(cmd, cwd=cwd, env=env, timeout=timeout, started=started) as (code, out, err), one_at_a_time:
             yield Output(code, out, _text(err))
 
     @contextlib.contextmanager
     def _ran(
-        self, cmd: Sequence[str], *, cwd: Path, env: Mapping[str, str], timeout: float
+        self,
+        cmd: Sequence[str],
+        *,
+        cwd: Path,
+        env: Mapping[str, str],
+        timeout: float,
+        started: Callable[[], None] | None,
     ) -> Generator[tuple[int, IO[bytes], IO[bytes]]]:
         # Output goes to unnamed temporary files, read once at the end: no thread polls pipes while a
         # checker writes megabytes of JSON and logs.
@@ -86,6 +100,8 @@ class Processes:
             timer.daemon = True
             timer.start()
             try:
+                if started is not None:
+                    started()
                 proc.wait()
             finally:
                 timer.cancel()
