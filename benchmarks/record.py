@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import sys
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
@@ -50,9 +50,10 @@ def main(argv: list[str]) -> int:
         env: Mapping[str, str],
         timeout: float,
         one_at_a_time: threading.Lock,
+        started: Callable[[], None] | None = None,
     ) -> AbstractContextManager[procs.Output]:
         _note(cmd, cwd, env)  # the engine's checker runs (execute): pyright's, ty's, ...
-        return held(self, cmd, cwd=cwd, env=env, timeout=timeout, one_at_a_time=one_at_a_time)
+        return held(self, cmd, cwd=cwd, env=env, timeout=timeout, one_at_a_time=one_at_a_time, started=started)
 
     def run_forked(
         self: forkserver.ForkPool, cmd: Sequence[str], *, cwd: Path, env: Mapping[str, str], timeout: float
