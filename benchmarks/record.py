@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import sys
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
@@ -43,17 +43,11 @@ def main(argv: list[str]) -> int:
         return plain(self, cmd, cwd=cwd, env=env, timeout=timeout)
 
     def output(
-        self: procs.Processes,
-        cmd: Sequence[str],
-        *,
-        cwd: Path,
-        env: Mapping[str, str],
-        timeout: float,
-        one_at_a_time: threading.Lock,
-        started: Callable[[], None] | None = None,
+        self: procs.Processes, cmd: Sequence[str], *, cwd: Path, env: Mapping[str, str], **rest: Any
     ) -> AbstractContextManager[procs.Output]:
+        # The rest passes through untouched: a new option of Processes.output needs no change here.
         _note(cmd, cwd, env)  # the engine's checker runs (execute): pyright's, ty's, ...
-        return held(self, cmd, cwd=cwd, env=env, timeout=timeout, one_at_a_time=one_at_a_time, started=started)
+        return held(self, cmd, cwd=cwd, env=env, **rest)
 
     def run_forked(
         self: forkserver.ForkPool, cmd: Sequence[str], *, cwd: Path, env: Mapping[str, str], timeout: float
