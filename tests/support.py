@@ -5,8 +5,12 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bgtyping.host.interpreter import Interpreter
 
 ROOT = Path(__file__).resolve().parent.parent
 STUB_PACKAGES = sorted(ROOT.glob("stubs/*/*-stubs"))
@@ -50,3 +54,20 @@ def tree_digest(root: Path, *, everything: bool = False, memo_file: Path | None 
     fingerprint_tree(digest, root, everything=everything, memo=memo)
     memo.save()
     return digest.hexdigest()
+
+
+def fake_interpreter(prefix: Path, path: Sequence[Path], stdlib: Sequence[Path] = ()) -> Interpreter:
+    """An interpreter as a target reports itself, over folders a test lays down (nothing is run)."""
+    from bgtyping.host.interpreter import Interpreter
+
+    return Interpreter(
+        given=prefix / "bin" / "python",
+        executable=prefix / "bin" / "python",
+        prefix=str(prefix),
+        base_prefix=str(prefix),
+        version="3.11.7",
+        path=tuple(map(str, path)),
+        packages={},
+        stubs={},
+        stdlib=tuple(map(str, stdlib)),
+    )

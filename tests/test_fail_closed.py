@@ -21,7 +21,7 @@ from bgtyping.checkers.mypy import analysed_files
 from bgtyping.cli import main
 from bgtyping.model import EngineError
 
-from .support import ROOT, MakeCorpus, MakeEnv, linked_site, tree_digest
+from .support import ROOT, MakeCorpus, MakeEnv, fake_interpreter, linked_site, tree_digest
 
 GOOD = '"""A good case."""\ndef f(x: int) -> None: ...\nf("a")  # E: arg-type\n'
 FakeChecker = Callable[[str, str], None]
@@ -351,7 +351,6 @@ def test_a_symlink_loop_in_a_target_does_not_hang_the_fingerprint(tmp_path: Path
 
 def test_only_the_real_stdlib_counts_by_listing(tmp_path: Path) -> None:
     """A folder under the base prefix that is not the stdlib (an app installed there) counts by content."""
-    from bgtyping.host.interpreter import Interpreter
     from bgtyping.reuse.fingerprint import fingerprint_interpreter
 
     base = tmp_path / "usr"
@@ -360,17 +359,7 @@ def test_only_the_real_stdlib_counts_by_listing(tmp_path: Path) -> None:
     app.mkdir(parents=True)
     stdlib.mkdir(parents=True)
     (app / "background.py").write_text("A = 1\n", encoding="utf-8")
-    interp = Interpreter(
-        given=base / "bin" / "python",
-        executable=base / "bin" / "python",
-        prefix=str(base),
-        base_prefix=str(base),
-        version="3.11.7",
-        path=(str(stdlib), str(base / "src" / "app")),
-        packages={},
-        stubs={},
-        stdlib=(str(stdlib),),
-    )
+    interp = fake_interpreter(base, [stdlib, base / "src" / "app"], [stdlib])
     first = fingerprint_interpreter(interp)
     (app / "background.py").write_text("A = 2\n", encoding="utf-8")
     assert fingerprint_interpreter(interp) != first

@@ -16,6 +16,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -25,7 +26,7 @@ from bgtyping.engine.stage import Stage, stage
 from bgtyping.model import Plan
 from devtools.envs import overlay_env, purelib
 
-from .support import ROOT, linked_site, tree_digest
+from .support import ROOT, fake_interpreter, linked_site, tree_digest
 
 CASES = "sync/check_starlette_sync_p*"
 CHECKERS = ("mypy", "ty", "pyrefly")
@@ -219,6 +220,48 @@ def test_the_checker_key_covers_its_whole_installation(tmp_path: Path) -> None:
     assert key() != first
 
 
+def test_a_target_that_is_a_checker_installation_is_walked_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One pass serves the target's key and the checker's, and both keys are what two passes give."""
+    from bgtyping import checkers
+    from bgtyping.host.hermetic import controlled_env
+    from bgtyping.host.interpreter import inspect_interpreter
+    from bgtyping.reuse import key as reuse_key
+    from bgtyping.reuse.key import KeyInputs
+
+    python, lib = overlay_env(tmp_path / "venv", [], [])
+    (lib / "fakechecker.py").write_text("RULES = 1\n", encoding="utf-8")
+    (lib / "fakechecker.json").write_text("{}", encoding="utf-8")  # in the checker's key, not the target's
+    script = tmp_path / "venv" / "bin" / "fakechecker"
+    script.write_text(f"#!{python}\nimport fakechecker\n", encoding="utf-8")
+    env = controlled_env(tmp_path / "w")
+    interp = inspect_interpreter(python, env, tmp_path / "w")
+    passes: list[str] = []
+
+    def counting(name: str) -> Callable[..., Any]:
+        real = getattr(reuse_key, name)
+
+        def counted(*args: Any, **kwargs: Any) -> Any:
+            passes.append(name)
+            return real(*args, **kwargs)
+
+        return counted
+
+    for name in ("fingerprint_interpreter", "fingerprint_interpreter_pair"):
+        monkeypatch.setattr(reuse_key, name, counting(name))
+
+    def keys(installations: set[Path]) -> tuple[str, str]:
+        inputs = KeyInputs(tmp_path / "w", env, {"t": interp}, {}, installations)
+        return inputs.target("t"), inputs.checker(checkers.get("mypy"), str(script))
+
+    alone = keys(set())
+    assert passes == ["fingerprint_interpreter", "fingerprint_interpreter"]
+    passes.clear()
+    assert keys({python}) == alone
+    assert passes == ["fingerprint_interpreter_pair"]
+
+
 def _fingerprint_with_memo(tree: Path, memo_file: Path) -> str:
     return tree_digest(tree, everything=True, memo_file=memo_file)
 
@@ -285,3 +328,38 @@ def test_a_file_name_that_is_not_utf8_is_hashed_as_its_bytes(tmp_path: Path) -> 
         handle.write(b"x = 1\n")
     digest = hashlib.sha256()
     assert fingerprint_tree(digest, root, everything=True) == 1
+
+
+def test_one_pass_gives_both_fingerprints_of_an_interpreter(tmp_path: Path) -> None:
+    """A checker installation that is also a target is walked once for both keys, each digest exactly
+    what its own walk gives: folders one walk reaches first by a symlink the other never follows,
+    loops, dangling links, files of either kind, and a checkout outside the installation."""
+    from bgtyping.reuse.fingerprint import fingerprint_interpreter, fingerprint_interpreter_pair
+
+    prefix = tmp_path / "venv"
+    site = prefix / "lib" / "python3.11" / "site-packages"
+    for folder in ("pkg/__pycache__", "pkg2", "not-an-identifier", "foo-1.0.dist-info", "foo-stubs"):
+        (site / folder).mkdir(parents=True)
+    for name in ("pkg/__init__.py", "pkg/data.json", "pkg/__pycache__/x.pyc", "pkg2/m.py", "foo-stubs/a.pyi"):
+        (site / name).write_text(name, encoding="utf-8")
+    (site / "foo-1.0.dist-info" / "RECORD").write_text("r", encoding="utf-8")
+    (site / "not-an-identifier" / "mod.py").write_text("", encoding="utf-8")
+    (site / "not-an-identifier" / "link").symlink_to(site / "pkg2")  # the whole walk sees pkg2 here first
+    (site / "loop").symlink_to(".")
+    (site / "gone.py").symlink_to(tmp_path / "nowhere")
+    (site / "gone.txt").symlink_to(tmp_path / "nowhere")
+    checkout = tmp_path / "src"
+    (checkout / "app" / "node_modules").mkdir(parents=True)
+    (checkout / "app" / "__init__.py").write_text("", encoding="utf-8")
+    (checkout / "app" / "README").write_text("", encoding="utf-8")
+    (prefix / "bin").mkdir()
+    (prefix / "bin" / "python").write_text("", encoding="utf-8")
+    (prefix / "pyvenv.cfg").write_text("home = /usr\n", encoding="utf-8")
+    interp = fake_interpreter(prefix, [site, checkout])
+    every = fingerprint_interpreter(interp, everything=True)
+    importable = fingerprint_interpreter(interp)
+    assert every != importable
+    assert fingerprint_interpreter_pair(interp) == (every, importable)
+    (site / "pkg" / "data.json").write_text("changed", encoding="utf-8")
+    assert fingerprint_interpreter_pair(interp) == (fingerprint_interpreter(interp, everything=True), importable)
+    assert fingerprint_interpreter(interp, everything=True) != every

@@ -12,7 +12,7 @@ import contextlib
 import os
 import sys
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from pathlib import Path
 
@@ -23,7 +23,7 @@ from ..host.interpreter import Interpreter
 from ..host.procs import Processes
 from ..model import EngineError, Outcome, Plan, RunKey, RunOutcome, RunResult, Verdict
 from ..reuse import store
-from ..reuse.key import KeyInputs, verdict_key
+from ..reuse.key import KeyInputs, checker_interpreter, verdict_key
 from .execute import Executed, execute, find_executable
 from .health import health, probe_cases, probe_lines, probe_path
 from .judge import DiagnosticIndex, judge
@@ -46,8 +46,9 @@ def run_plan(
         env = controlled_env(plan.workroot)
         interpreters = dict(interpreters) if interpreters is not None else preflight(plan.targets, plan.workroot, env)
         staged = stage(plan)
-        inputs = KeyInputs(plan.workroot, env, interpreters, staged.data)
         keys = sorted(plan.run_keys(), key=lambda k: checkers.get(k.checker).cost)
+        installations = _checker_interpreters(keys) if plan.reuse else set[Path]()
+        inputs = KeyInputs(plan.workroot, env, interpreters, staged.data, installations)
         for target in sorted({k.target for k in keys if checkers.get(k.checker).keeps_cache}):
             # A target's fingerprint (a stat of every importable file) names mypy's cache; it can take a
             # second, so it is computed beside the first runs, not in front of mypy's.
@@ -82,6 +83,17 @@ def run_plan(
         inputs.save_memo()
         staged.verify()
         return {key: done[key] for key in plan.run_keys()}
+
+
+def _checker_interpreters(keys: Iterable[RunKey]) -> set[Path]:
+    """The interpreters the plan's checkers run on, whose installations their reuse keys walk."""
+    found: set[Path] = set()
+    for name in {k.checker for k in keys}:
+        with contextlib.suppress(EngineError):  # not installed: that checker's runs say so
+            python = checker_interpreter(find_executable(checkers.get(name).executable))
+            if python is not None:
+                found.add(python)
+    return found
 
 
 def _prefetch(inputs: KeyInputs, target: str) -> None:

@@ -27,6 +27,7 @@ class Digest(Protocol):
 
 # What import resolution can read below a sys.path entry that is not part of an installation.
 _IMPORTABLE = frozenset({".py", ".pyi", ".pth", ".so", ".pyd", ".typed"})
+_IMPORTABLE_DIRS = ("-stubs", ".dist-info", ".egg-info")  # besides identifiers
 
 
 _ENGINE_PREFIXES = ("bgtyping", "_editable_impl_bgtyping", "__editable__.bgtyping")  # a cheap first test
@@ -108,54 +109,114 @@ def fingerprint_tree(
     digest: Digest, root: Path, *, everything: bool, exclude: Path | None = None, memo: ContentMemo = _NO_MEMO
 ) -> int:
     """Feed every file below `root` (or only importable ones) into `digest`; returns the file count."""
-    digest.update(f"root\0{root}\n".encode(errors="surrogateescape"))
+    found = _tree((digest, None) if everything else (None, digest), root, exclude, memo)
+    return found[0] if everything else found[1]
+
+
+def _tree(streams: _Streams, root: Path, exclude: Path | None, memo: ContentMemo) -> tuple[int, int]:
+    """`_walk` from `root`: a file, a folder, or nothing there."""
+    for stream in streams:
+        if stream is not None:
+            stream.update(f"root\0{root}\n".encode(errors="surrogateescape"))
     try:
         info = root.stat()
     except OSError:
-        digest.update(b"missing\n")
-        return 0
+        for stream in streams:
+            if stream is not None:
+                stream.update(b"missing\n")
+        return 0, 0
     if not root.is_dir():
-        digest.update(_stat_line(str(root), info, memo).encode(errors="surrogateescape"))
-        return 1
-    return _walk(digest, str(root), everything, str(exclude) if exclude else None, set(), memo)
+        line = _stat_line(str(root), info, memo).encode(errors="surrogateescape")
+        for stream in streams:
+            if stream is not None:
+                stream.update(line)
+        return int(streams[0] is not None), int(streams[1] is not None)
+    return _walk(streams, str(root), str(exclude) if exclude else None, (set(), set()), memo)
+
+
+# The two walks one pass can feed: (every file, importable files only); None where not wanted.
+_Streams = tuple[Digest | None, Digest | None]
 
 
 def _walk(
-    digest: Digest, folder: str, everything: bool, exclude: str | None, seen: set[tuple[int, int]], memo: ContentMemo
-) -> int:
+    streams: _Streams, folder: str, exclude: str | None, seen: tuple[set[tuple[int, int]], set[tuple[int, int]]],
+    memo: ContentMemo,
+) -> tuple[int, int]:  # fmt: skip
+    """Both walks at once, each feeding its digest exactly what a walk of its own would: a checker's
+    installation is often the target too, and one pass then serves its key (every file) and the
+    target's (importable files), each file stat-ed once. A folder counts as seen per walk: the
+    importable walk does not enter every folder, so one walk can reach a folder first by a symlink
+    the other never follows."""
     # Tens of thousands of files per plan: each file's line is built inline and a folder's lines go to the
     # digest together (in the same order, so what is hashed is what one update per line would hash).
-    count = 0
+    every, importable = streams
     try:
         here = os.stat(folder)
-        if (here.st_dev, here.st_ino) in seen:  # a symlink loop, or a folder reached twice
-            digest.update(f"again\0{folder}\n".encode(errors="surrogateescape"))
-            return 0
-        seen.add((here.st_dev, here.st_ino))
+        ident = (here.st_dev, here.st_ino)
+        for index, stream in enumerate(streams):
+            if stream is not None and ident in seen[index]:  # a symlink loop, or a folder reached twice
+                stream.update(f"again\0{folder}\n".encode(errors="surrogateescape"))
+                every, importable = (None, importable) if index == 0 else (every, None)
+            elif stream is not None:
+                seen[index].add(ident)
+        if every is None and importable is None:
+            return 0, 0
         entries = sorted(os.scandir(folder), key=_name)
     except OSError:
-        digest.update(f"unreadable\0{folder}\n".encode(errors="surrogateescape"))
-        return 0
+        for stream in (every, importable):
+            if stream is not None:
+                stream.update(f"unreadable\0{folder}\n".encode(errors="surrogateescape"))
+        return 0, 0
+    all_lines: list[str] = []
     lines: list[str] = []
+    count_all = count = 0
     for entry in entries:
         name = entry.name
         if name.startswith(_ENGINE_PREFIXES) and _engine_itself(entry):
             continue
+        wanted = listed = False
         try:
-            if entry.is_dir(follow_symlinks=True):
-                if _walk_into(name, everything) and entry.path != exclude:
+            is_dir = entry.is_dir(follow_symlinks=True)
+            listed = True
+            if is_dir:
+                # Checkers never read bytecode; only an identifier (or a `-stubs` / metadata folder) can be
+                # imported: `.git` or `node_modules`-like folders of an editable checkout cannot change
+                # what resolves.
+                if name == "__pycache__" or entry.path == exclude:
+                    continue
+                inner = importable if name.isidentifier() or name.endswith(_IMPORTABLE_DIRS) else None
+                if every is not None:
+                    all_lines.append(f"dir\0{entry.path}\n")
+                    every.update("".join(all_lines).encode(errors="surrogateescape"))
+                    all_lines.clear()
+                if inner is not None:
                     lines.append(f"dir\0{entry.path}\n")
-                    digest.update("".join(lines).encode(errors="surrogateescape"))
+                    inner.update("".join(lines).encode(errors="surrogateescape"))
                     lines.clear()
-                    count += _walk(digest, entry.path, everything, exclude, seen, memo)
-            elif everything or name[name.rfind(".") :] in _IMPORTABLE:
-                info = entry.stat(follow_symlinks=True)
-                lines.append(_stat_line(entry.path, info, memo))
-                count += 1
+                if every is not None or inner is not None:
+                    found = _walk((every, inner), entry.path, exclude, seen, memo)
+                    count_all += found[0]
+                    count += found[1]
+                continue
+            wanted = importable is not None and name[name.rfind(".") :] in _IMPORTABLE
+            if every is not None or wanted:
+                line = _stat_line(entry.path, entry.stat(follow_symlinks=True), memo)
+                if every is not None:
+                    all_lines.append(line)
+                    count_all += 1
+                if wanted:
+                    lines.append(line)
+                    count += 1
         except OSError:
-            lines.append(f"gone\0{entry.path}\n")
-    digest.update("".join(lines).encode(errors="surrogateescape"))
-    return count
+            if every is not None:
+                all_lines.append(f"gone\0{entry.path}\n")
+            if importable is not None and (wanted or not listed):  # what its own walk would have tried
+                lines.append(f"gone\0{entry.path}\n")
+    if every is not None:
+        every.update("".join(all_lines).encode(errors="surrogateescape"))
+    if importable is not None:
+        importable.update("".join(lines).encode(errors="surrogateescape"))
+    return count_all, count
 
 
 def _name(entry: os.DirEntry[str]) -> str:
@@ -170,14 +231,6 @@ def fingerprint_listing(digest: Digest, root: Path) -> None:
             digest.update(f"{entry.name}\0{entry.is_dir()}\n".encode(errors="surrogateescape"))
     except OSError:
         digest.update(b"unreadable\n")
-
-
-def _walk_into(name: str, everything: bool) -> bool:
-    if name == "__pycache__":
-        return False  # checkers never read bytecode
-    # Only an identifier (or a `-stubs` / metadata folder) can be imported; `.git` or `node_modules`-like
-    # folders of an editable checkout cannot change what resolves.
-    return everything or name.isidentifier() or name.endswith(("-stubs", ".dist-info", ".egg-info"))
 
 
 def _stat_line(path: str, info: os.stat_result, memo: ContentMemo) -> str:
@@ -208,18 +261,43 @@ def fingerprint_interpreter(
     typeshed, its binaries).
     """
     digest = hashlib.sha256()
-    digest.update(json.dumps([str(interp.executable), interp.prefix, interp.version, list(interp.path)]).encode())
+    _interpreter((digest, None) if everything else (None, digest), interp, exclude, memo)
+    return digest.hexdigest()
+
+
+def fingerprint_interpreter_pair(
+    interp: Interpreter, exclude: Path | None = None, *, memo: ContentMemo = _NO_MEMO
+) -> tuple[str, str]:
+    """`fingerprint_interpreter` with everything=True and with everything=False, from one pass."""
+    every, importable = hashlib.sha256(), hashlib.sha256()
+    _interpreter((every, importable), interp, exclude, memo)
+    return every.hexdigest(), importable.hexdigest()
+
+
+class _Both:
+    """One digest's bytes into two (what both walks take alike)."""
+
+    def __init__(self, *digests: Digest | None) -> None:
+        self.digests = [d for d in digests if d is not None]
+
+    def update(self, data: bytes, /) -> None:
+        for digest in self.digests:
+            digest.update(data)
+
+
+def _interpreter(streams: _Streams, interp: Interpreter, exclude: Path | None, memo: ContentMemo) -> None:
+    both = _Both(*streams)
+    both.update(json.dumps([str(interp.executable), interp.prefix, interp.version, list(interp.path)]).encode())
     for entry in interp.path:
         path = Path(entry)
         if _is_stdlib(path, interp):
-            fingerprint_listing(digest, path)
+            fingerprint_listing(both, path)
         else:
             # An editable checkout on the path (outside the installation) counts by its importable files.
             installed = path.is_relative_to(interp.prefix) or path.is_relative_to(interp.base_prefix)
-            fingerprint_tree(digest, path, everything=everything and installed, exclude=exclude, memo=memo)
-    fingerprint_tree(digest, Path(interp.prefix) / "pyvenv.cfg", everything=True, memo=memo)
-    fingerprint_tree(digest, interp.executable, everything=True, memo=memo)
-    return digest.hexdigest()
+            _tree(streams if installed else (None, both), path, exclude, memo)
+    _tree((both, None), Path(interp.prefix) / "pyvenv.cfg", None, memo)
+    _tree((both, None), interp.executable, None, memo)
 
 
 @functools.cache

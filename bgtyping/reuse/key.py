@@ -14,14 +14,20 @@ import json
 import os
 import shutil
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from pathlib import Path
 
 from ..checkers.protocol import RunSpec, TypeChecker
 from ..host.interpreter import Interpreter, inspect_interpreter
 from ..model import Case, Divergence, EngineError
 from ..paths import CONTENT_DIGESTS, ENGINE, REUSE_FILE, VERDICTS_FILE, YAML_REUSE_FILE
-from .fingerprint import ContentMemo, fingerprint_interpreter, fingerprint_tree, shebang_interpreter
+from .fingerprint import (
+    ContentMemo,
+    fingerprint_interpreter,
+    fingerprint_interpreter_pair,
+    fingerprint_tree,
+    shebang_interpreter,
+)
 
 
 class KeyInputs:
@@ -33,8 +39,12 @@ class KeyInputs:
         env: Mapping[str, str],
         interpreters: Mapping[str, Interpreter],
         staged: Mapping[str, bytes],
+        installations: Collection[Path] = (),
     ) -> None:
         self.workroot = workroot
+        # The interpreters whose whole installation a checker's key walks (checker_python): a target
+        # among them is walked once for both (fingerprint_interpreter_pair).
+        self.installations = frozenset(installations)
         self.env = dict(env)
         self.interpreters = interpreters
         self.staged = staged  # staged path -> the bytes the engine wrote and judged
@@ -78,25 +88,35 @@ class KeyInputs:
 
     def target(self, name: str) -> str:
         def compute() -> str:
-            return fingerprint_interpreter(self.interpreters[name], self.workroot, memo=self.memo)
+            interp = self.interpreters[name]
+            if interp.executable in self.installations:
+                return self._walks(interp)[1]
+            return fingerprint_interpreter(interp, self.workroot, memo=self.memo)
 
         return self._once("target", name, compute)
+
+    def _walks(self, interp: Interpreter) -> tuple[str, str]:
+        """Both fingerprints of an interpreter (every file, importable files), from one pass."""
+
+        def compute() -> str:
+            return " ".join(fingerprint_interpreter_pair(interp, self.workroot, memo=self.memo))
+
+        every, importable = self._once("walks", _walked(interp), compute).split(" ")
+        return every, importable
 
     def checker(self, checker: TypeChecker, exe: str) -> str:
         def compute() -> str:
             digest = hashlib.sha256()
             fingerprint_tree(digest, Path(exe), everything=True, memo=self.memo)
             fingerprint_tree(digest, Path(exe).resolve(), everything=True, memo=self.memo)
-            interpreter = shebang_interpreter(exe)
-            if interpreter is not None:
-                found = interpreter if interpreter.is_absolute() else shutil.which(str(interpreter))
-                if found is not None:
-                    fingerprint_tree(digest, Path(found), everything=True, memo=self.memo)
-                if found is not None and interpreter.name.startswith("python"):
-                    try:
-                        digest.update(self._installation(Path(found)).encode())
-                    except EngineError:
-                        digest.update(os.urandom(16))  # cannot tell what it runs: never a hit
+            found = checker_interpreter(exe)
+            if found is not None:
+                fingerprint_tree(digest, found, everything=True, memo=self.memo)
+            if found is not None and found.name.startswith("python"):
+                try:
+                    digest.update(self._installation(found).encode())
+                except EngineError:
+                    digest.update(os.urandom(16))  # cannot tell what it runs: never a hit
             for extra in checker.inputs(self.env):
                 fingerprint_tree(digest, extra, everything=True, memo=self.memo)
             return digest.hexdigest()
@@ -108,6 +128,9 @@ class KeyInputs:
 
         def compute() -> str:
             info = inspect_interpreter(python, self.env, self.workroot)
+            shared = (t for t in self.interpreters.values() if t.executable in self.installations)
+            if _walked(info) in map(_walked, shared):
+                return self._walks(info)[0]  # the target's own pass
             return fingerprint_interpreter(info, self.workroot, everything=True, memo=self.memo)
 
         return self._once("installation", str(python), compute)
@@ -134,6 +157,21 @@ class KeyInputs:
             "origin": {k: str(v) for k, v in spec.origin.items()},
         }
         return hashlib.sha256(json.dumps(material, sort_keys=True).encode()).hexdigest()
+
+
+def _walked(interp: Interpreter) -> str:
+    """What a fingerprint of the interpreter reads of it: equal, and the two walk the same files."""
+    read = [str(interp.executable), interp.prefix, interp.base_prefix, interp.version, interp.path, interp.stdlib]
+    return json.dumps(read)
+
+
+def checker_interpreter(exe: str) -> Path | None:
+    """The interpreter a checker's console script runs (its `#!` line, found on PATH if bare), or None."""
+    interpreter = shebang_interpreter(exe)
+    if interpreter is None:
+        return None
+    found = interpreter if interpreter.is_absolute() else shutil.which(str(interpreter))
+    return Path(found) if found is not None else None
 
 
 def registry_json(divergences: Mapping[str, Divergence]) -> str:
