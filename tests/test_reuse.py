@@ -363,3 +363,27 @@ def test_one_pass_gives_both_fingerprints_of_an_interpreter(tmp_path: Path) -> N
     (site / "pkg" / "data.json").write_text("changed", encoding="utf-8")
     assert fingerprint_interpreter_pair(interp) == (fingerprint_interpreter(interp, everything=True), importable)
     assert fingerprint_interpreter(interp, everything=True) != every
+
+
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [(1, "3"), (1, True), (2, 1.5), (3, "fatal"), (0, None), (5, 7), (6, "a seventh field")],
+)
+def test_a_stored_result_with_a_malformed_diagnostic_is_a_miss(tmp_path: Path, column: int, value: object) -> None:
+    """Diagnostics are checked a column at a time: any value of the wrong type is no result, never a crash."""
+    from bgtyping.model import Diagnostic, RunKey, RunResult
+    from bgtyping.paths import REUSE_FILE
+    from bgtyping.reuse import store
+
+    diagnostics = tuple(Diagnostic(f"/c/check_{n}.py", n, 1, "error", "arg-type", "no") for n in range(1, 4))
+    result = RunResult(RunKey("mypy", "inline", "3.11"), "mypy 2", ("mypy",), diagnostics, 3, 0.0)
+    store.save(tmp_path, "key", result)
+    assert store.load(tmp_path, "key") == result
+    data = json.loads((tmp_path / REUSE_FILE).read_text(encoding="utf-8"))
+    row = data["diagnostics"][1]
+    if column < len(row):
+        row[column] = value
+    else:
+        row.append(value)
+    (tmp_path / REUSE_FILE).write_text(json.dumps(data), encoding="utf-8")
+    assert store.load(tmp_path, "key") is None

@@ -12,13 +12,14 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from bgtyping.cli import main
 from bgtyping.engine import yamlmatrix, yamlrun
-from bgtyping.model import Case
-from bgtyping.paths import ENGINE, YAML_REUSE_FILE
+from bgtyping.model import Case, Verdict
+from bgtyping.paths import ENGINE, VERDICTS_FILE, YAML_REUSE_FILE
 from bgtyping.reuse import key as reuse_key
 
 from .support import MakeCorpus
@@ -224,7 +225,6 @@ def test_the_py_verdicts_of_a_reused_result_are_judged_again_only_when_their_inp
     """A reused result's `.py` verdicts come from verdicts.json; another registry setting, or a broken file, judges."""
     from bgtyping.engine import run as engine_run
     from bgtyping.engine.judge import judge  # what run_one calls
-    from bgtyping.paths import VERDICTS_FILE
 
     world = _world(make_corpus, inline_python, tmp_path, monkeypatch)
     judged: list[str] = []
@@ -325,3 +325,54 @@ def test_a_folder_the_mypy_config_names_is_keyed_by_content(
     reused = _run(world, kept)
     assert world.yaml_runs == ["judged"], "verdicts were reused after a stub in the config's mypy_path changed"
     assert reused == fresh
+
+
+def test_reused_py_verdicts_equal_the_judged_ones_diagnostics_and_all(
+    make_corpus: MakeCorpus, inline_python: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """verdicts.json keeps no diagnostics: a reused verdict takes its case's from the stored result, and must
+    equal the one judged (a passing claim, an unclaimed error, a case skipped under this Python)."""
+    from bgtyping.engine import run as engine_run
+    from bgtyping.engine.judge import judge  # what run_one calls
+
+    cases = {
+        "check_claimed.py": '"""Claimed."""\nx: int = "s"  # E: assignment\ny: str = 1  # E: assignment\n',
+        "check_unclaimed.py": '"""Unclaimed."""\nx: int = "s"\n',
+        "check_later-py314.py": '"""Later."""\nx: int = "s"  # E: assignment\n',
+    }
+    corpus = make_corpus(cases)
+    monkeypatch.setattr(sys, "argv", ["bgtyping"])
+    py_verdicts = engine_run._py_verdicts  # pyright: ignore[reportPrivateUsage]
+    seen: list[dict[str, Verdict]] = []
+    judged: list[str] = []
+
+    def kept(*args: Any, **kwargs: Any) -> dict[str, Verdict]:
+        seen.append(py_verdicts(*args, **kwargs))
+        return seen[-1]
+
+    def counted(case: Case, *args: Any, **kwargs: Any) -> Verdict:
+        judged.append(case.id)
+        return judge(case, *args, **kwargs)
+
+    monkeypatch.setattr(engine_run, "_py_verdicts", kept)
+    monkeypatch.setattr(engine_run, "judge", counted)
+    args = ["--corpus", str(corpus), "--target", f"inline={inline_python}", "--workdir", str(tmp_path / "w")]
+    run = [*args, "--reuse", "--checker=mypy", "--python=3.11"]
+    assert main(run) == 1
+    probes = [c for c in judged if c not in seen[0]]  # the engine's own, judged every run
+    assert probes
+    assert len(judged) == len(probes) + 3
+    judged.clear()
+    assert main(run) == 1
+    assert judged == probes  # the cases' verdicts were loaded
+    first, again = seen
+    assert [len(v.diagnostics) for v in first.values()] == [2, 0, 1]
+    assert again == first
+    (saved,) = (tmp_path / "w").rglob(VERDICTS_FILE)
+    data = json.loads(saved.read_text(encoding="utf-8"))
+    data["verdicts"][0][2] = 1  # a count the result does not give: judged again, never served
+    saved.write_text(json.dumps(data), encoding="utf-8")
+    judged.clear()
+    assert main(run) == 1
+    assert len(judged) == len(probes) + 3
+    assert seen[-1] == first

@@ -46,6 +46,11 @@ class DiagnosticIndex:
     def errors(self, path: Path) -> list[Diagnostic]:
         return [d for line in self.by_line(path).values() for d in line]
 
+    def of_case(self, path: Path) -> tuple[Diagnostic, ...]:
+        """A case's errors as its verdict holds them: by line, then in the run's order."""
+        actual = self.by_line(path)
+        return tuple(d for line in sorted(actual) for d in actual[line])
+
 
 def judge(
     case: Case,
@@ -142,7 +147,7 @@ def judge(
             note = "unexpected" if diag.code not in expected else "expected"
             problems.append(at(line, f"{diag.code or '-'} {diag.message}  [{note}; {want}]", broke))
         problems.extend(at(line, f"missing expected {code}", broke) for code in sorted(expected - got))
-    all_diags = tuple(d for line in sorted(actual) for d in actual[line])
+    all_diags = index.of_case(case.path)
     if problems:
         return Verdict(case.id, key, Outcome.FAIL, tuple(problems), tuple(used), all_diags, tuple(improved))
     outcome = Outcome.DIVERGENT if used else Outcome.PASS

@@ -208,8 +208,11 @@ def _py_verdicts(
     if executed.fingerprint is not None:
         settings = {"strict": plan.strict_divergences, "recorded": recorded, "root": root}
         saved_key = verdict_key(inputs, executed.fingerprint, plan.corpus.cases, plan.corpus.divergences, settings)
-        saved = store.load_verdicts(workdir, saved_key, result.key) if executed.reused else None
-        if saved is not None and set(saved) == {c.id for c in plan.corpus.cases}:
+        paths = {c.id: c.path for c in plan.corpus.cases}
+        saved = None
+        if executed.reused:
+            saved = store.load_verdicts(workdir, saved_key, result.key, lambda case: index.of_case(paths[case]))
+        if saved is not None and set(saved) == set(paths):
             return saved
     found: dict[str, Verdict] = {}
     for case in plan.corpus.cases:
