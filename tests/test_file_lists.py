@@ -313,3 +313,16 @@ def test_toml_strings_reads_back_as_written() -> None:
     """Every character a path may hold survives the TOML the engine writes (DEL, which JSON leaves raw, too)."""
     names = ["a\x7fb", "c\x01d", "ü é", 'q"uote', "back\\slash", "tab\there", "x\u2028y", "[x]*?{a,b}"]
     assert tomllib.loads("x = " + toml_strings(names))["x"] == names
+
+
+def test_relative_paths_per_folder_equal_relpath() -> None:
+    """pyright's `include` entries, worked out once per folder, are exactly os.path.relpath's."""
+    from bgtyping.checkers.common import relative
+
+    start = Path("/w/root/run")
+    paths = [
+        "/w/root/run/a.py", "/w/root/run/sub/b.py", "/w/root/stage/cases/c.py", "/w/root/stage/cases/d.py",
+        "/elsewhere/e.py", "/f.py", "/w/root/./stage/../stage/cases/g.py", "/w/root/run/..", "/w/root/run/.",
+        "/w/root/run/sub/", "/w/root/stage/cases/x y.py", "/w/root/runner/h.py",
+    ]  # fmt: skip
+    assert relative(paths, start) == [os.path.relpath(p, start) for p in paths]

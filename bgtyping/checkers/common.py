@@ -72,6 +72,21 @@ def listable(spec: RunSpec) -> list[str]:
     return found
 
 
+def relative(paths: Iterable[str], start: Path) -> list[str]:
+    """`os.path.relpath(path, start)` of each absolute path: worked out once per folder, since relpath
+    makes two absolute paths a call and thousands of staged files share a folder or two."""
+    folders: dict[str, str] = {}
+    found: list[str] = []
+    for path in paths:
+        head, tail = os.path.split(path)
+        below = folders.get(head)
+        if below is None:
+            below = folders[head] = os.path.relpath(head, start)
+        exact = tail in ("", ".", "..") or below == "."
+        found.append(os.path.relpath(path, start) if exact else f"{below}/{tail}")
+    return found
+
+
 def listed(spec: RunSpec, name: str, entries: Iterable[str]) -> Path:
     """A list file in the run's folder, one entry a line, written atomically like every engine-written config."""
     return write_config(spec, name, "".join(f"{entry}\n" for entry in entries))

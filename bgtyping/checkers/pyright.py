@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import cast
 
 from ..model import PLUGIN_CODES, Diagnostic, EngineError, Severity
-from .common import Defaults, listable, not_its_output, resolver, write_config
+from .common import Defaults, listable, not_its_output, relative, resolver, write_config
 from .protocol import Parsed, Report, RunSpec
 
 _CALL = frozenset({"reportCallIssue"})
@@ -71,7 +71,7 @@ class Pyright(Defaults):
             # Case files must not carry ignore comments; if one slips in, it must not hide an error.
             "enableTypeIgnoreComments": spec.ignore_comments,
             "reportUnnecessaryTypeIgnoreComment": "none" if spec.ignore_comments else "error",
-            "include": [_include(os.path.relpath(path, spec.workdir)) for path in listable(spec)],
+            "include": [_include(path) for path in relative(listable(spec), spec.workdir)],
         }
         config = write_config(spec, "pyrightconfig.json", json.dumps(settings, indent=2))
         return [
