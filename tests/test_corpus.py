@@ -518,3 +518,66 @@ def test_a_folder_of_cases_that_cannot_be_read_is_an_error(
     monkeypatch.setattr(os, "scandir", scandir)
     with pytest.raises(EngineError, match="cannot read this folder of the corpus: Permission denied"):
         load_corpus(root)
+
+
+def test_unchanged_yaml_is_read_from_the_parse_cache_and_gives_the_same_cases(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PyYAML reads a corpus file once; later loads of the same bytes give equal cases without it, and an
+    edit, a value JSON cannot hold exactly, or an entry that is not JSON is read by PyYAML again."""
+    import shutil
+
+    import yaml
+
+    from bgtyping.corpus import yamlfile
+    from bgtyping.corpus.parsecache import ParseCache
+
+    from .support import ROOT
+
+    folder = tmp_path / "yaml"
+    shutil.copytree(ROOT / "typing_tests" / "yaml", folder)
+    reads: list[str] = []
+    real = yaml.load
+
+    def counted(stream: str, Loader: type) -> object:
+        reads.append(stream)
+        return real(stream, Loader=Loader)
+
+    monkeypatch.setattr(yaml, "load", counted)
+    cached = tmp_path / "parsed.json"
+
+    def load() -> tuple[object, ...]:
+        cache = ParseCache(cached)
+        found = yamlfile.load_yaml_cases(folder, cache)
+        cache.save()
+        return found
+
+    first = load()
+    files = len(reads)
+    assert files == len(yamlfile.collect([folder])) > 1
+    reads.clear()
+    assert load() == first
+    assert reads == []
+    assert yamlfile.load_yaml_cases(folder) == first  # what no cache gives
+    reads.clear()
+    edited = sorted(folder.glob("*.yml"))[0]
+    edited.write_text(edited.read_text(encoding="utf-8") + "- case: added\n  main: 'x = 1'\n", encoding="utf-8")
+    again = load()
+    assert len(reads) == 1
+    assert len(again) == len(first) + 1
+    # A date is no JSON value: that file is read every time, and gives what it gave.
+    dated = folder / "test_dated.yml"
+    dated.write_text("- case: dated\n  main: 'x = {{ when }}'\n  parametrized:\n    - when: 2001-01-01\n", "utf-8")
+    with_date = load()
+    reads.clear()
+    assert load() == with_date
+    assert len(reads) == 1
+    assert reads[0].startswith("- case: dated")
+    dated.unlink()
+    text = json.loads(cached.read_text(encoding="utf-8"))
+    for name in text["entries"]:
+        text["entries"][name] = "[not json"
+    cached.write_text(json.dumps(text), encoding="utf-8")
+    reads.clear()
+    assert load() == again
+    assert len(reads) == files

@@ -33,11 +33,13 @@ def load_corpus(root: Path, select: str | None = None, parse_cache: Path | None 
         # Imported only for a corpus with YAML items: PyYAML and Jinja take a fifth of the start-up.
         from .yamlfile import diverge_comments, entries, load_yaml_cases
 
-        yaml_cases = load_yaml_cases(root / "yaml")
+        yaml_cases = load_yaml_cases(root / "yaml", cache)
         yaml_entries = entries(yaml_cases, root)
         for yaml_case in yaml_cases:  # a YAML line names divergences with `# diverge:` too
             files = [("main.py", yaml_case.main), *yaml_case.file_list]
             used.update(d for ids in diverge_comments(files).values() for d in ids)
+    if cache is not None:
+        cache.save()
     if select is not None:
         return Corpus(root, cases, divergences, yaml_cases, yaml_entries)
     used.update(d for case in cases for spec in case.lines.values() for d in spec.divergences)

@@ -28,7 +28,9 @@ from ..model import CHECKER_NAMES, KINDS, EngineError, LineSpec
 # corpus repeat one, and building each anew was half of loading a 9,000-case corpus.
 _FORMAT = 3
 # The modules whose code decides what a case parses to.
-_PARSER = ("corpus/pycases.py", "corpus/comments.py", "corpus/parsecache.py", "model.py", "escape.py")
+_PARSER = (
+    "corpus/pycases.py", "corpus/comments.py", "corpus/parsecache.py", "corpus/yamlfile.py", "model.py", "escape.py"
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -94,6 +96,19 @@ class ParseCache:
     def put(self, name: str, data: bytes, parsed: Parsed) -> None:
         lines = {str(n): _spec_text(s) for n, s in parsed.lines.items()}
         self._used[key(name, data)] = json.dumps([parsed.claim, parsed.static_only, lines], separators=(",", ":"))
+        self._added = True
+
+    def text(self, name: str, data: bytes) -> str | None:
+        """What another parser kept for this file (corpus/yamlfile.py: PyYAML's result as JSON), or None."""
+        found = key(name, data)
+        entry = self._entries.get(found)
+        if not isinstance(entry, str):
+            return None
+        self._used[found] = entry
+        return entry
+
+    def keep(self, name: str, data: bytes, text: str) -> None:
+        self._used[key(name, data)] = text
         self._added = True
 
     def save(self) -> None:

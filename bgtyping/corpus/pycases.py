@@ -79,8 +79,6 @@ def load_cases(
             raise EngineError(f"duplicate case id {case.id!r}, also {seen[case.id]}", path=path, line=1)
         seen[case.id] = path
         cases.append(case)
-    if cache is not None:
-        cache.save()
     return tuple(cases)
 
 

@@ -13,8 +13,10 @@ for it once every other item is judged), and a key given twice in a case keeps i
 
 from __future__ import annotations
 
+import contextlib
 import fnmatch
 import functools
+import json
 import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -25,6 +27,7 @@ import yaml
 
 from .. import escape
 from ..model import CHECKER_NAMES, MATRIX_TARGETS, Case, EngineError, YamlCase
+from .parsecache import ParseCache
 
 if TYPE_CHECKING:
     import jinja2
@@ -127,11 +130,12 @@ class _SuiteLoader(_LineLoader):
     strict = False
 
 
-def load_yaml_cases(folder: Path) -> tuple[YamlCase, ...]:
-    """The corpus's own YAML cases (closed schema): an absent folder has none."""
+def load_yaml_cases(folder: Path, cache: ParseCache | None = None) -> tuple[YamlCase, ...]:
+    """The corpus's own YAML cases (closed schema): an absent folder has none. `cache` keeps what PyYAML
+    read from each file by the file's bytes (corpus/parsecache.py), so an unchanged file is not read again."""
     if not folder.is_dir():
         return ()
-    return load_files(collect([folder]), closed=True, ours=True)
+    return tuple(case for path in collect([folder]) for case in _load_file(path, True, ours=True, cache=cache))
 
 
 def load_files(
@@ -147,9 +151,11 @@ def load_files(
     return tuple(found)
 
 
-def _load_file(path: Path, closed: bool, duplicates: bool = False, ours: bool = False) -> list[YamlCase]:
+def _load_file(
+    path: Path, closed: bool, duplicates: bool = False, ours: bool = False, cache: ParseCache | None = None
+) -> list[YamlCase]:
     try:
-        data: object = yaml.load(path.read_bytes().decode("utf-8"), Loader=_LineLoader if ours else _SuiteLoader)
+        data = _parse(path.read_bytes(), _LineLoader if ours else _SuiteLoader, cache)
     except UnicodeDecodeError as exc:
         raise EngineError(f"not UTF-8 (byte {exc.start}): save the file as UTF-8", path=path) from None
     except OSError as exc:
@@ -174,6 +180,27 @@ def _load_file(path: Path, closed: bool, duplicates: bool = False, ours: bool = 
             )
         seen[case.id] = case.line
     return cases
+
+
+def _parse(raw: bytes, loader: type[_LineLoader], cache: ParseCache | None) -> object:
+    """PyYAML's reading of a file, or what it read of these very bytes before. Kept only when JSON holds
+    it exactly (plain strings, numbers, lists and mappings with text keys): a date, bytes, a NaN or an
+    anchor that refers to itself is read again every time."""
+    name = f"yaml\0{loader.__name__}\0{yaml.__version__}"  # no file name holds a NUL: no case's entry
+    kept = cache.text(name, raw) if cache is not None else None
+    if kept is not None:
+        with contextlib.suppress(ValueError, RecursionError):
+            return cast(object, json.loads(kept))
+    data: object = yaml.load(raw.decode("utf-8"), Loader=loader)
+    if cache is not None:
+        try:
+            text = json.dumps(data, allow_nan=False)
+            exact = json.loads(text) == data
+        except (TypeError, ValueError, RecursionError):
+            return data
+        if exact:
+            cache.keep(name, raw, text)
+    return data
 
 
 def _case(path: Path, item: object, closed: bool, ours: bool = False) -> YamlCase:
