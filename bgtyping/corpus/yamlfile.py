@@ -135,11 +135,16 @@ def load_yaml_cases(folder: Path, cache: ParseCache | None = None) -> tuple[Yaml
     read from each file by the file's bytes (corpus/parsecache.py), so an unchanged file is not read again."""
     if not folder.is_dir():
         return ()
-    return tuple(case for path in collect([folder]) for case in _load_file(path, True, ours=True, cache=cache))
+    return load_files(collect([folder]), closed=True, ours=True, cache=cache)
 
 
 def load_files(
-    paths: Sequence[Path], *, closed: bool = False, duplicates: bool = False, ours: bool = False
+    paths: Sequence[Path],
+    *,
+    closed: bool = False,
+    duplicates: bool = False,
+    ours: bool = False,
+    cache: ParseCache | None = None,
 ) -> tuple[YamlCase, ...]:
     """`duplicates`: allow a case name twice in one file, as pytest-mypy-plugins does (both run, under one id).
 
@@ -147,7 +152,7 @@ def load_files(
     corpus's files) closes the schema but for that key."""
     found: list[YamlCase] = []
     for path in paths:
-        found.extend(_load_file(path, closed, duplicates, ours))
+        found.extend(_load_file(path, closed, duplicates, ours, cache))
     return tuple(found)
 
 

@@ -153,12 +153,16 @@ def _walk(
     try:
         here = os.stat(folder)
         ident = (here.st_dev, here.st_ino)
-        for index, stream in enumerate(streams):
-            if stream is not None and ident in seen[index]:  # a symlink loop, or a folder reached twice
-                stream.update(f"again\0{folder}\n".encode(errors="surrogateescape"))
-                every, importable = (None, importable) if index == 0 else (every, None)
-            elif stream is not None:
-                seen[index].add(ident)
+        if every is not None and ident in seen[0]:  # a symlink loop, or a folder reached twice
+            every.update(f"again\0{folder}\n".encode(errors="surrogateescape"))
+            every = None
+        if importable is not None and ident in seen[1]:
+            importable.update(f"again\0{folder}\n".encode(errors="surrogateescape"))
+            importable = None
+        if every is not None:
+            seen[0].add(ident)
+        if importable is not None:
+            seen[1].add(ident)
         if every is None and importable is None:
             return 0, 0
         entries = sorted(os.scandir(folder), key=_name)

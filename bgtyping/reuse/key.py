@@ -42,7 +42,7 @@ class KeyInputs:
         installations: Collection[Path] = (),
     ) -> None:
         self.workroot = workroot
-        # The interpreters whose whole installation a checker's key walks (checker_python): a target
+        # The interpreters whose whole installation a checker's key walks (checker_interpreter): a target
         # among them is walked once for both (fingerprint_interpreter_pair).
         self.installations = frozenset(installations)
         self.env = dict(env)
