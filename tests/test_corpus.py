@@ -382,6 +382,16 @@ def test_an_unchanged_case_comes_from_the_parse_cache_equal(
     assert {c.id: c.static_only for c in again.cases} == {"check_x": "why", "check_y-py312": None}
 
 
+def test_a_freshly_parsed_corpus_holds_one_object_per_distinct_claim(make_corpus: MakeCorpus, tmp_path: Path) -> None:
+    """A fresh 9,000-case corpus built a claim object per line (35,000 for 61 distinct: 20 MB of peak)."""
+    line = "x: int = ''  # E: assignment\n"
+    root = make_corpus({f"check_{n}.py": f'"""Claim."""\n{line}{line}' for n in "abc"})
+    for parse_cache in (tmp_path / "work" / "parsed.json", tmp_path / "work" / "parsed.json"):  # fresh, then kept
+        specs = [spec for case in load_corpus(root, parse_cache=parse_cache).cases for spec in case.lines.values()]
+        assert len(specs) == 6
+        assert len({id(spec) for spec in specs}) == 1
+
+
 def test_the_parse_cache_never_hides_an_error(make_corpus: MakeCorpus, tmp_path: Path) -> None:
     source = '"""Claim."""\nx = 1  # E: arg-type  # diverge: known\n'
     root = make_corpus({"check_x.py": source}, DIVERGENCE)

@@ -93,10 +93,15 @@ class ParseCache:
         self._used[found] = entry
         return Parsed(claim, lines, static_only)
 
-    def put(self, name: str, data: bytes, parsed: Parsed) -> None:
-        lines = {str(n): _spec_text(s) for n, s in parsed.lines.items()}
-        self._used[key(name, data)] = json.dumps([parsed.claim, parsed.static_only, lines], separators=(",", ":"))
+    def put(self, name: str, data: bytes, parsed: Parsed) -> Parsed:
+        """Keep `parsed`; returned with each claim the one object the cache holds for its text, as `get`
+        gives it (a fresh 9,000-case corpus built 35,000 claims for 61 distinct ones: 20 MB)."""
+        texts = {n: _spec_text(s) for n, s in parsed.lines.items()}
+        lines = {n: self._specs.setdefault(text, parsed.lines[n]) for n, text in texts.items()}
+        raw = {str(n): text for n, text in texts.items()}
+        self._used[key(name, data)] = json.dumps([parsed.claim, parsed.static_only, raw], separators=(",", ":"))
         self._added = True
+        return Parsed(parsed.claim, lines, parsed.static_only)
 
     def text(self, name: str, data: bytes) -> str | None:
         """What another parser kept for this file (corpus/yamlfile.py: PyYAML's result as JSON), or None."""

@@ -151,7 +151,7 @@ def parse_case(
     if parsed is None:
         parsed = _parse(path, data, divergences, min_python)
         if cache is not None:
-            cache.put(path.name, data, parsed)
+            parsed = cache.put(path.name, data, parsed)
     if group is None:
         group = path.parent.relative_to(cases_dir).as_posix() if path.parent != cases_dir else ""
     return Case(
