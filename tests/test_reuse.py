@@ -7,6 +7,7 @@ that missed it would give the old verdicts; a hermetic run must ignore what the 
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import os
 import shutil
@@ -297,6 +298,38 @@ def test_the_content_memo_remembers_no_file_changed_a_moment_ago(tmp_path: Path)
     first = _fingerprint_with_memo(site, memo)
     module.write_text("RULES = 2\n", encoding="utf-8")
     assert _fingerprint_with_memo(site, memo) != first
+
+
+@pytest.mark.parametrize("size", [0, 1, 1 << 20, (1 << 20) + 1, 5 * (1 << 19)])
+def test_the_content_memo_hashes_every_byte_of_a_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, size: int
+) -> None:
+    """Read a chunk at a time: each size either side of a chunk's end gives the sha256 of the whole file."""
+    from bgtyping.reuse import fingerprint
+
+    monkeypatch.setattr(fingerprint, "SETTLED_NS", 0)
+    path = tmp_path / "blob"
+    path.write_bytes(bytes(range(256)) * (size // 256) + b"x" * (size % 256))
+    memo = fingerprint.ContentMemo(tmp_path / "memo.json")
+    assert memo.content(str(path), path.stat()) == hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_the_content_memo_remembers_nothing_for_a_file_replaced_after_its_stat(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The walk's stat names one file, the read finds another: its content is no content for that stat."""
+    from bgtyping.reuse import fingerprint
+
+    monkeypatch.setattr(fingerprint, "SETTLED_NS", 0)
+    path, other = tmp_path / "mod.py", tmp_path / "new.py"
+    path.write_text("RULES = 1\n", encoding="utf-8")
+    other.write_text("RULES = 2\n", encoding="utf-8")
+    walked = path.stat()
+    os.replace(other, path)
+    memo = fingerprint.ContentMemo(tmp_path / "memo.json")
+    assert memo.content(str(path), walked) == hashlib.sha256(b"RULES = 2\n").hexdigest()
+    memo.save()
+    assert not (tmp_path / "memo.json").exists()  # nothing remembered: the next walk reads it again
 
 
 def test_another_copy_of_the_engine_counts_where_the_running_one_does_not(tmp_path: Path) -> None:
