@@ -184,3 +184,19 @@ def test_a_deleted_cwd_is_one_line(tmp_path: Path, command: list[str]) -> None:
     assert done.stderr.startswith("error: the current directory cannot be read"), done.stderr
     assert "Traceback" not in done.stderr
     assert len(done.stderr.splitlines()) == 1
+
+
+def test_a_cold_cache_keeping_run_starts_first_and_a_warm_one_by_cost(
+    make_corpus: MakeCorpus, fake_checker: FakeChecker, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """One run at a time: mypy with no cache yet (its cold run is the longest) goes first; once its run
+    folder is there, pyright's cost ranks it first again. The order is how runs start, not a verdict."""
+    log = tmp_path / "started.txt"
+    for name in ("mypy", "pyright"):
+        fake_checker(name, f'echo {name} >> "{log}"; exit 2')
+    monkeypatch.setattr(os, "cpu_count", lambda: 1)
+    corpus = make_corpus({"check_good.py": GOOD})
+    for expected in (["mypy", "pyright"], ["pyright", "mypy"]):
+        log.unlink(missing_ok=True)
+        assert run(corpus, "mypy", "--checker", "pyright") == 1  # both broken: fake checkers
+        assert log.read_text(encoding="utf-8").split() == expected

@@ -130,7 +130,8 @@ class TypeChecker(Protocol):
 
     @property
     def cost(self) -> int:
-        """Its rank by run time on the corpus, slowest 0: the longest runs start first, not queued last."""
+        """Its rank by run time on the corpus with its cache in place, slowest 0: the longest runs start
+        first, not queued last (a cache not built yet goes before any: engine/run.start_order)."""
         ...
 
     @property

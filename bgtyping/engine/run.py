@@ -46,7 +46,13 @@ def run_plan(
         env = controlled_env(plan.workroot)
         interpreters = dict(interpreters) if interpreters is not None else preflight(plan.targets, plan.workroot, env)
         staged = stage(plan)
-        keys = sorted(plan.run_keys(), key=lambda k: checkers.get(k.checker).cost)
+        keys = start_order(
+            plan.run_keys(),
+            lambda k: (
+                checkers.get(k.checker).keeps_cache
+                and not staged.run_folder(plan.workroot, k, interpreters[k.target]).is_dir()
+            ),
+        )
         installations = _checker_interpreters(keys) if plan.reuse else set[Path]()
         inputs = KeyInputs(plan.workroot, env, interpreters, staged.data, installations)
         for target in sorted({k.target for k in keys if checkers.get(k.checker).keeps_cache}):
@@ -83,6 +89,13 @@ def run_plan(
         inputs.save_memo()
         staged.verify()
         return {key: done[key] for key in plan.run_keys()}
+
+
+def start_order(keys: Iterable[RunKey], cold: Callable[[RunKey], bool]) -> list[RunKey]:
+    """Longest first, so no long run is queued behind short ones. `cost` ranks runs with their caches in
+    place; a run whose checker keeps a cache it has not built yet (`cold`: a fresh workdir) is longer
+    than any (mypy builds typeshed's: 2.2 s, against pyright's 1.5 s at 1x), so those start first."""
+    return sorted(keys, key=lambda k: (not cold(k), checkers.get(k.checker).cost))
 
 
 def _checker_interpreters(keys: Iterable[RunKey]) -> set[Path]:
