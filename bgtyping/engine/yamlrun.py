@@ -642,17 +642,21 @@ def run_items(all_items: Sequence[Item], options: Options, progress: Callable[[s
     pool = ThreadPoolExecutor(max_workers=max(1, options.jobs))
     # mypy's start-up, paid once per worker thread and environment rather than once per run.
     forks = ForkPool(PROCESSES, preload=("mypy.main",)) if options.fork else None
+
+    def alone_with_cache(item: Item) -> None:
+        run_solo(item, options, worker_cache(), forks)
+
     try:
+        # Longest first: an item run without the cache checks the standard library from source (0.8 s,
+        # where a warm batch takes 0.08 s), so it starts beside the batches, not after them. The other
+        # items that must run alone queue behind the batches; those that did not match follow.
+        uncached = [pool.submit(alone_with_cache, item) for item in alone if item.disable_cache]
         futures = [pool.submit(share, groups) for groups in shares]
+        cached = [pool.submit(alone_with_cache, item) for item in alone if not item.disable_cache]
         retry = [item for future in futures for item in future.result()]
         if progress and jobs:
             progress(f"{len(batched)} items in {len(jobs)} batches; {len(retry)} to confirm alone")
-        singles = [*alone, *retry]
-
-        def alone_with_cache(item: Item) -> None:
-            run_solo(item, options, worker_cache(), forks)
-
-        for future in [pool.submit(alone_with_cache, item) for item in singles]:
+        for future in [*uncached, *cached, *[pool.submit(alone_with_cache, item) for item in retry]]:
             future.result()
     except BaseException:
         PROCESSES.cancel()  # Ctrl-C or a broken run: every mypy is killed, queued items never start
