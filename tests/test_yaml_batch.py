@@ -399,3 +399,29 @@ def test_an_item_run_without_the_cache_starts_before_the_batches(tmp_path: Path)
     yamlrun.run_items(found, options)
     assert [i.problems for i in found] == [[]] * 4
     assert log.read_text(encoding="utf-8").split() == ["uncached", "cached"]  # the item alone, then one batch
+
+
+def test_an_item_alone_gets_a_cache_of_its_own_config_run_after_run(tmp_path: Path) -> None:
+    """Not the worker's: two configs on one worker would leave each other's cache stale for the next run,
+    and which worker runs an item changes from run to run. A mypy that records its cache shows which."""
+    from bgtyping.engine import yamlrun
+    from bgtyping.yamlbatch import prepare
+
+    log = tmp_path / "runs.txt"
+    fake = tmp_path / "mypy"
+    fake.write_text(f'#!/bin/sh\necho "$MARK $*" >> "{log}"\n')
+    fake.chmod(0o755)
+    suite = tmp_path / "test-alone.yml"
+    case = "- case: {n}\n  env: [MARK={n}]\n  main: x = 1\n  mypy_config: {option} = true\n"
+    suite.write_text(case.format(n="a", option="warn_unreachable") + case.format(n="b", option="strict_equality"))
+    used: list[dict[str, str]] = []
+    for _ in range(2):
+        log.unlink(missing_ok=True)
+        options = yamlrun.Options(rootdir=tmp_path, workdir=tmp_path / "w", jobs=1, mypy=str(fake), fork=False)
+        found, _ = prepare([suite], options)
+        yamlrun.run_items(found, options)
+        assert [i.problems for i in found] == [[], []]
+        runs = [line.split() for line in log.read_text(encoding="utf-8").splitlines()]
+        used.append({words[0]: words[words.index("--cache-dir") + 1] for words in runs})
+    assert used[0]["a"] != used[0]["b"]
+    assert used[1] == used[0]

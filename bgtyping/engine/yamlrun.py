@@ -27,7 +27,7 @@ import sys
 import tempfile
 import threading
 from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Generator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from itertools import zip_longest
@@ -596,47 +596,64 @@ def _packed(candidates: Sequence[Item]) -> list[list[Item]]:
 
 
 def run_items(all_items: Sequence[Item], options: Options, progress: Callable[[str], None] | None = None) -> None:
-    """Judge every item that is not skipped: batches first, then every item that must or did not match, alone."""
+    """Judge every item that is not skipped: in batches where they can share a run, alone where they cannot,
+    and alone again where they did not match in their batch."""
     options.workdir.mkdir(parents=True, exist_ok=True)
     live = [i for i in all_items if not i.skipped and not i.problems]  # an item a hook broke has its verdict
     alone = [i for i in live if i.solo_reason is not None or not options.batch]
     batched = [i for i in live if i.solo_reason is None and options.batch]
     caches = options.workdir / "cache"
-    slots = threading.local()
-    counter = iter(range(1_000_000))
+    previous = threading.local()  # the cache of the config a worker ran last
     lock = threading.Lock()
+    finished: dict[str, Path] = {}  # config -> its batches' cache, once no run writes it any more
+    idle: dict[str, list[Path]] = defaultdict(list)  # config -> items' caches no run is using
+    made: dict[str, int] = defaultdict(int)
 
-    def worker_cache() -> Path:
-        # mypy's cache is not safe for concurrent use: one per worker thread, reused across its runs.
-        if not hasattr(slots, "cache"):
+    @contextlib.contextmanager
+    def item_cache(item: Item) -> Generator[Path]:
+        # mypy's cache is not safe for concurrent use: an item alone takes one that no run is using, of its
+        # own config (so a rerun finds it warm, whatever worker runs it), and gives it back. A new one starts
+        # as a copy of one that holds what the item's run agrees on: its config's batches' cache once they
+        # are done, or else the one this worker ran last (as a config's own does, below).
+        config = item.additional_mypy_config
+        with lock:
+            if idle[config]:
+                cache = idle[config].pop()
+                seed = None
+            else:
+                cache = caches / f"{_digest(config)}-{made[config]}"
+                made[config] += 1
+                seed = finished.get(config) or getattr(previous, "cache", None)
+        if seed is not None and not cache.exists() and seed.exists():
+            shutil.copytree(seed, cache)
+        try:
+            yield cache
+        finally:
             with lock:
-                slots.cache = caches / f"w{next(counter)}"
-        return Path(slots.cache)
+                idle[config].append(cache)
 
     jobs = _packed(batched)
     by_config: dict[str, list[tuple[int, list[Item]]]] = defaultdict(list)
     for index, batch in enumerate(jobs):
         by_config[batch[0].additional_mypy_config].append((index, batch))
 
-    # Each worker runs its share of the configs one after another. A config has a cache of its own (a
-    # rerun finds it warm; configs sharing one would invalidate each other), and a config seen for the
-    # first time starts from a copy of the worker's previous cache, which already holds what they agree
-    # on (the standard library, the installed packages). No two runs ever write one cache at once.
-    workers = max(1, min(options.jobs, len(by_config)))
-    shares: list[list[list[tuple[int, list[Item]]]]] = [[] for _ in range(workers)]
-    for group in sorted(by_config.values(), key=lambda g: -sum(len(b) for _, b in g)):
-        min(shares, key=lambda s: sum(len(b) for g in s for _, b in g)).append(group)
+    # A config's batches run one after another on its own cache (a rerun finds it warm; configs sharing one
+    # would invalidate each other), each config a task that the next free worker takes. A config seen for
+    # the first time starts from a copy of the cache of that worker's previous config, which already holds
+    # what they agree on (the standard library, the installed packages). No two runs write one cache at once.
+    groups = sorted(by_config.values(), key=lambda g: (-len(g), -sum(len(b) for _, b in g)))
 
-    def share(groups: list[list[tuple[int, list[Item]]]]) -> list[Item]:
+    def run_group(group: list[tuple[int, list[Item]]]) -> list[Item]:
         mismatched: list[Item] = []
-        previous: Path | None = None
-        for group in groups:
-            cache = options.workdir / "batch-cache" / _digest(group[0][1][0].additional_mypy_config)
-            if not cache.exists() and previous is not None and previous.exists():
-                shutil.copytree(previous, cache)
-            for index, batch in group:
-                mismatched += run_batch(batch, options, options.workdir / f"b{index:03d}", cache, forks)
-            previous = cache
+        cache = options.workdir / "batch-cache" / _digest(group[0][1][0].additional_mypy_config)
+        before: Path | None = getattr(previous, "cache", None)
+        if not cache.exists() and before is not None and before.exists():
+            shutil.copytree(before, cache)
+        for index, batch in group:
+            mismatched += run_batch(batch, options, options.workdir / f"b{index:03d}", cache, forks)
+        previous.cache = cache
+        with lock:
+            finished[group[0][1][0].additional_mypy_config] = cache
         return mismatched
 
     pool = ThreadPoolExecutor(max_workers=max(1, options.jobs))
@@ -644,14 +661,15 @@ def run_items(all_items: Sequence[Item], options: Options, progress: Callable[[s
     forks = ForkPool(PROCESSES, preload=("mypy.main",)) if options.fork else None
 
     def alone_with_cache(item: Item) -> None:
-        run_solo(item, options, worker_cache(), forks)
+        with item_cache(item) as cache:
+            run_solo(item, options, cache, forks)
 
     try:
         # Longest first: an item run without the cache checks the standard library from source (0.8 s,
         # where a warm batch takes 0.08 s), so it starts beside the batches, not after them. The other
         # items that must run alone queue behind the batches; those that did not match follow.
         uncached = [pool.submit(alone_with_cache, item) for item in alone if item.disable_cache]
-        futures = [pool.submit(share, groups) for groups in shares]
+        futures = [pool.submit(run_group, group) for group in groups]
         cached = [pool.submit(alone_with_cache, item) for item in alone if not item.disable_cache]
         retry = [item for future in futures for item in future.result()]
         if progress and jobs:
