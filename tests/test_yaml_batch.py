@@ -425,3 +425,61 @@ def test_an_item_alone_gets_a_cache_of_its_own_config_run_after_run(tmp_path: Pa
         used.append({words[0]: words[words.index("--cache-dir") + 1] for words in runs})
     assert used[0]["a"] != used[0]["b"]
     assert used[1] == used[0]
+
+
+def _recording_mypy(tmp_path: Path) -> tuple[Path, Path]:
+    """A mypy that records, per run, its item's MARK, its cache folder and whether that folder was there."""
+    log, fake = tmp_path / "runs.txt", tmp_path / "mypy"
+    script = (
+        '#!/bin/sh\ndir=none; prev=""\nfor a in "$@"; do [ "$prev" = "--cache-dir" ] && dir="$a"; prev="$a"; done\n'
+        'state=cold; [ -d "$dir" ] && state=warm; [ "$dir" = none ] && state=uncached\n'
+        '[ "$dir" != none ] && mkdir -p "$dir" && touch "$dir/built"\n'
+        f'echo "${{MARK:--}} $state" >> "{log}"\n'
+    )
+    fake.write_text(script, encoding="utf-8")
+    fake.chmod(0o755)
+    return fake, log
+
+
+def _run_suite(tmp_path: Path, text: str, fake: Path, *, batch: bool = True) -> list[str]:
+    from bgtyping.engine import yamlrun
+    from bgtyping.yamlbatch import prepare
+
+    suite = tmp_path / "test-seed.yml"
+    suite.write_text(text, encoding="utf-8")
+    options = yamlrun.Options(rootdir=tmp_path, workdir=tmp_path / "w", jobs=1, mypy=str(fake), fork=False, batch=batch)
+    found, _ = prepare([suite], options)
+    yamlrun.run_items(found, options)
+    assert [i.problems for i in found] == [[]] * len(found)
+    return (tmp_path / "runs.txt").read_text(encoding="utf-8").splitlines()
+
+
+def test_an_item_alone_starts_from_its_configs_finished_cache_even_after_an_uncached_item(tmp_path: Path) -> None:
+    """An item with `disable_cache` takes no cache: it once left an unbuilt one idle, which the next item of
+    its config took and built cold although its config's batches had one ready."""
+    fake, _ = _recording_mypy(tmp_path)
+    text = (
+        "- case: plain\n  main: x = 1\n- case: nocache\n  disable_cache: true\n  main: x = 2\n"
+        "- case: alone\n  env: [MARK=alone]\n  main: x = 3\n"
+    )
+    assert _run_suite(tmp_path, text, fake) == ["- uncached", "- cold", "alone warm"]
+
+
+def test_without_batches_a_new_cache_starts_from_an_idle_one(tmp_path: Path) -> None:
+    """`--no-batch`: no batch cache to start from, so a config seen first copies an item cache no run uses."""
+    fake, _ = _recording_mypy(tmp_path)
+    case = "- case: {n}\n  env: [MARK={n}]\n  main: x = 1\n  mypy_config: {option} = true\n"
+    text = case.format(n="a", option="warn_unreachable") + case.format(n="b", option="strict_equality")
+    assert _run_suite(tmp_path, text, fake, batch=False) == ["a cold", "b warm"]
+
+
+def test_a_cache_copy_that_fails_leaves_nothing_behind(tmp_path: Path) -> None:
+    """A torn copy would be a cache no later run seeds again, and a torn sqlite shard crashes mypy."""
+    from bgtyping.engine.yamlrun import copy_cache
+
+    source = tmp_path / "finished"
+    (source / "3.11").mkdir(parents=True)
+    (source / "3.11" / "cache.db").write_bytes(b"x" * 100)
+    (source / "3.11" / "gone.db").symlink_to(tmp_path / "nowhere")  # copytree copies the rest, then raises
+    copy_cache(source, tmp_path / "new")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["finished"]

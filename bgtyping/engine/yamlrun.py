@@ -405,11 +405,16 @@ def forget_modules(cache: Path, paths: Sequence[str]) -> None:
                     close()
 
 
-def run_solo(item: Item, options: Options, cache: Path, forks: ForkPool | None = None) -> None:
-    """Exactly as pytest-mypy-plugins runs one item; its verdict is the reference."""
-    if item.incremental_cache_dir and item.incremental_cache_dir != str(options.workdir / "cache"):
+def run_solo(item: Item, options: Options, cache: Path | None, forks: ForkPool | None = None) -> None:
+    """Exactly as pytest-mypy-plugins runs one item; its verdict is the reference. `cache`: the mypy cache
+    no other run is using now; None for an item with `disable_cache`."""
+    if (
+        cache is not None
+        and item.incremental_cache_dir
+        and item.incremental_cache_dir != str(options.workdir / "cache")
+    ):
         # An extension hook chose this item's cache (django-stubs: one per settings combination); it gets
-        # this worker's folder below it, as no two runs may write one cache at the same time.
+        # the item's cache folder name below it, as no two runs may write one cache at the same time.
         cache = Path(item.incremental_cache_dir) / cache.name
     base = Path(tempfile.mkdtemp(prefix="solo-", dir=options.workdir))
     try:
@@ -418,7 +423,7 @@ def run_solo(item: Item, options: Options, cache: Path, forks: ForkPool | None =
         command = [options.mypy or find_mypy(), *_FLAGS, *options.mypy_flags]
         if options.no_silence_site_packages:
             command.append("--no-silence-site-packages")
-        if not item.disable_cache:
+        if cache is not None and not item.disable_cache:
             command += ["--cache-dir", str(cache)]
         try:
             config = merged_config(item, options, execution)
@@ -446,7 +451,7 @@ def run_solo(item: Item, options: Options, cache: Path, forks: ForkPool | None =
         item.judged = True
     finally:
         shutil.rmtree(base, ignore_errors=True)
-        if not item.disable_cache:
+        if cache is not None and not item.disable_cache:
             forget_modules(cache, [f.path for f in item.files])
 
 
@@ -612,25 +617,42 @@ def run_items(all_items: Sequence[Item], options: Options, progress: Callable[[s
     @contextlib.contextmanager
     def item_cache(item: Item) -> Generator[Path]:
         # mypy's cache is not safe for concurrent use: an item alone takes one that no run is using, of its
-        # own config (so a rerun finds it warm, whatever worker runs it), and gives it back. A new one starts
-        # as a copy of one that holds what the item's run agrees on: its config's batches' cache once they
-        # are done, or else the one this worker ran last (as a config's own does, below).
+        # own config (so a rerun finds it warm, whatever worker runs it), and gives it back.
         config = item.additional_mypy_config
         with lock:
             if idle[config]:
                 cache = idle[config].pop()
-                seed = None
             else:
                 cache = caches / f"{_digest(config)}-{made[config]}"
                 made[config] += 1
-                seed = finished.get(config) or getattr(previous, "cache", None)
-        if seed is not None and not cache.exists() and seed.exists():
-            shutil.copytree(seed, cache)
         try:
+            if not cache.exists():
+                seed_cache(cache, config)
             yield cache
         finally:
             with lock:
                 idle[config].append(cache)
+
+    def seed_cache(cache: Path, config: str) -> None:
+        # A new cache starts as a copy of one that holds what the run agrees on (the standard library, the
+        # installed packages), and that no run writes while it is copied: the config's batches' once they
+        # are done, the last one this worker's batches used, any finished one, or else an item's cache that
+        # no run is using, held out of the pool for the copy.
+        borrowed: tuple[str, Path] | None = None
+        with lock:
+            seed = finished.get(config) or getattr(previous, "cache", None) or next(iter(finished.values()), None)
+            if seed is None:
+                other = next((c for c, free in idle.items() if free), None)
+                if other is not None:
+                    borrowed = (other, idle[other].pop())
+                    seed = borrowed[1]
+        try:
+            if seed is not None and seed.exists():
+                copy_cache(seed, cache)
+        finally:
+            if borrowed is not None:
+                with lock:
+                    idle[borrowed[0]].append(borrowed[1])
 
     jobs = _packed(batched)
     by_config: dict[str, list[tuple[int, list[Item]]]] = defaultdict(list)
@@ -648,7 +670,7 @@ def run_items(all_items: Sequence[Item], options: Options, progress: Callable[[s
         cache = options.workdir / "batch-cache" / _digest(group[0][1][0].additional_mypy_config)
         before: Path | None = getattr(previous, "cache", None)
         if not cache.exists() and before is not None and before.exists():
-            shutil.copytree(before, cache)
+            copy_cache(before, cache)
         for index, batch in group:
             mismatched += run_batch(batch, options, options.workdir / f"b{index:03d}", cache, forks)
         previous.cache = cache
@@ -661,6 +683,9 @@ def run_items(all_items: Sequence[Item], options: Options, progress: Callable[[s
     forks = ForkPool(PROCESSES, preload=("mypy.main",)) if options.fork else None
 
     def alone_with_cache(item: Item) -> None:
+        if item.disable_cache:
+            run_solo(item, options, None, forks)
+            return
         with item_cache(item) as cache:
             run_solo(item, options, cache, forks)
 
@@ -687,6 +712,18 @@ def run_items(all_items: Sequence[Item], options: Options, progress: Callable[[s
     for item in live:
         if not item.judged:  # cannot happen by construction; if it does, it is no pass
             item.problems = item.problems or ["no verdict was reached for this item"]
+
+
+def copy_cache(source: Path, cache: Path) -> None:
+    """A copy of a mypy cache, whole or not at all: a copy cut short (a full disk, a kill) would stay, never
+    seeded again, and a torn sqlite shard makes mypy crash on every later run. A copy that fails leaves the
+    run to build its cache itself."""
+    partial = cache.with_name(f".{cache.name}.{os.getpid()}.{threading.get_ident()}.partial")
+    try:
+        shutil.copytree(source, partial)
+        os.replace(partial, cache)
+    except OSError:
+        shutil.rmtree(partial, ignore_errors=True)
 
 
 def _digest(text: str) -> str:
