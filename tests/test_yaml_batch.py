@@ -384,21 +384,10 @@ def test_the_default_rootdir_reads_pytest_addopts_as_pytest_does(
 def test_an_item_run_without_the_cache_starts_before_the_batches(tmp_path: Path) -> None:
     """One worker: the uncached item (the longest run: the standard library from source) goes first, so it is
     not left to run alone after every batch. A mypy that records each run shows the order."""
-    from bgtyping.engine import yamlrun
-    from bgtyping.yamlbatch import prepare
-
-    log = tmp_path / "runs.txt"
-    fake = tmp_path / "mypy"
-    fake.write_text(f'#!/bin/sh\ncase "$*" in *--cache-dir*) echo cached;; *) echo uncached;; esac >> "{log}"\n')
-    fake.chmod(0o755)
-    suite = tmp_path / "test-order.yml"
+    fake, _ = _recording_mypy(tmp_path)
     cases = "".join(f"- case: c{n}\n  main: x = {n}\n" for n in range(3))
-    suite.write_text(cases + "- case: alone\n  disable_cache: true\n  main: x = 9\n", encoding="utf-8")
-    options = yamlrun.Options(rootdir=tmp_path, workdir=tmp_path / "w", jobs=1, mypy=str(fake), fork=False)
-    found, _ = prepare([suite], options)
-    yamlrun.run_items(found, options)
-    assert [i.problems for i in found] == [[]] * 4
-    assert log.read_text(encoding="utf-8").split() == ["uncached", "cached"]  # the item alone, then one batch
+    text = cases + "- case: alone\n  disable_cache: true\n  main: x = 9\n"
+    assert _run_suite(tmp_path, text, fake) == ["- uncached", "- cold"]  # the item alone, then one batch
 
 
 def test_an_item_alone_gets_a_cache_of_its_own_config_run_after_run(tmp_path: Path) -> None:

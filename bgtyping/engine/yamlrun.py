@@ -423,7 +423,7 @@ def run_solo(item: Item, options: Options, cache: Path | None, forks: ForkPool |
         command = [options.mypy or find_mypy(), *_FLAGS, *options.mypy_flags]
         if options.no_silence_site_packages:
             command.append("--no-silence-site-packages")
-        if cache is not None and not item.disable_cache:
+        if cache is not None:
             command += ["--cache-dir", str(cache)]
         try:
             config = merged_config(item, options, execution)
@@ -451,7 +451,7 @@ def run_solo(item: Item, options: Options, cache: Path | None, forks: ForkPool |
         item.judged = True
     finally:
         shutil.rmtree(base, ignore_errors=True)
-        if cache is not None and not item.disable_cache:
+        if cache is not None:
             forget_modules(cache, [f.path for f in item.files])
 
 
@@ -660,29 +660,28 @@ def run_items(all_items: Sequence[Item], options: Options, progress: Callable[[s
         by_config[batch[0].additional_mypy_config].append((index, batch))
 
     # A config's batches run one after another on its own cache (a rerun finds it warm; configs sharing one
-    # would invalidate each other), each config a task that the next free worker takes. A config seen for
-    # the first time starts from a copy of the cache of that worker's previous config, which already holds
-    # what they agree on (the standard library, the installed packages). No two runs write one cache at once.
+    # would invalidate each other), each config a task that the next free worker takes; a cache seen for
+    # the first time is seeded as an item's is. No two runs write one cache at once.
     groups = sorted(by_config.values(), key=lambda g: (-len(g), -sum(len(b) for _, b in g)))
 
     def run_group(group: list[tuple[int, list[Item]]]) -> list[Item]:
         mismatched: list[Item] = []
-        cache = options.workdir / "batch-cache" / _digest(group[0][1][0].additional_mypy_config)
-        before: Path | None = getattr(previous, "cache", None)
-        if not cache.exists() and before is not None and before.exists():
-            copy_cache(before, cache)
+        config = group[0][1][0].additional_mypy_config
+        cache = options.workdir / "batch-cache" / _digest(config)
+        if not cache.exists():
+            seed_cache(cache, config)
         for index, batch in group:
             mismatched += run_batch(batch, options, options.workdir / f"b{index:03d}", cache, forks)
         previous.cache = cache
         with lock:
-            finished[group[0][1][0].additional_mypy_config] = cache
+            finished[config] = cache
         return mismatched
 
     pool = ThreadPoolExecutor(max_workers=max(1, options.jobs))
     # mypy's start-up, paid once per worker thread and environment rather than once per run.
     forks = ForkPool(PROCESSES, preload=("mypy.main",)) if options.fork else None
 
-    def alone_with_cache(item: Item) -> None:
+    def run_alone(item: Item) -> None:
         if item.disable_cache:
             run_solo(item, options, None, forks)
             return
@@ -693,13 +692,13 @@ def run_items(all_items: Sequence[Item], options: Options, progress: Callable[[s
         # Longest first: an item run without the cache checks the standard library from source (0.8 s,
         # where a warm batch takes 0.08 s), so it starts beside the batches, not after them. The other
         # items that must run alone queue behind the batches; those that did not match follow.
-        uncached = [pool.submit(alone_with_cache, item) for item in alone if item.disable_cache]
+        uncached = [pool.submit(run_alone, item) for item in alone if item.disable_cache]
         futures = [pool.submit(run_group, group) for group in groups]
-        cached = [pool.submit(alone_with_cache, item) for item in alone if not item.disable_cache]
+        cached = [pool.submit(run_alone, item) for item in alone if not item.disable_cache]
         retry = [item for future in futures for item in future.result()]
         if progress and jobs:
             progress(f"{len(batched)} items in {len(jobs)} batches; {len(retry)} to confirm alone")
-        for future in [*uncached, *cached, *[pool.submit(alone_with_cache, item) for item in retry]]:
+        for future in [*uncached, *cached, *[pool.submit(run_alone, item) for item in retry]]:
             future.result()
     except BaseException:
         PROCESSES.cancel()  # Ctrl-C or a broken run: every mypy is killed, queued items never start
